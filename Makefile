@@ -1,0 +1,35 @@
+# h2otel — the two commands a newcomer needs are `make run` and `make test`.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+CMAKE_FLAGS ?=
+RUN_ARGS ?=
+
+.PHONY: all deps build run test format format-check clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+build: $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR)
+
+## run: build and start the service on its embedded defaults
+run: deps build
+	$(BUILD_DIR)/h2otel $(RUN_ARGS)
+
+## test: install what is missing, build (Release and ASan+UBSan), run every test
+test:
+	scripts/test
+
+format:
+	scripts/format
+
+format-check:
+	scripts/format --check
+
+clean:
+	rm -rf build build-*

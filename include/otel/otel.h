@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* otelc: the umbrella header of our OpenTelemetry SDK for C. Include this one. */
+#ifndef OTEL_OTEL_H
+#define OTEL_OTEL_H
+
+#include "otel/common.h"
+
+#endif
