@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Times throttle_run() on one request body (default: the worst case the caps allow); prints min/median/max. */
+/*
+ * Times throttle_run() on one request body (default: the worst case the caps allow); prints min/median/max.
+ * Also the C side of tests/stages/20-openapi: `--parse BODY` exits 0 if the request is accepted, 2 with the
+ * message if not; `--json BODY` prints the result document of one run.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +27,36 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static int one_shot(const char *mode, const char *body)
+{
+    char err[256];
+    throttle_params_t *p = throttle_params_parse(body, strlen(body), err, sizeof(err));
+    if (p == NULL) {
+        printf("%s\n", err);
+        return 2;
+    }
+    int rc = 0;
+    if (strcmp(mode, "--json") == 0) {
+        throttle_result_t *r = throttle_run(p);
+        char *json = throttle_result_to_json(r, NULL);
+        rc = json == NULL;
+        if (json != NULL)
+            printf("%s\n", json);
+        free(json);
+        throttle_result_destroy(r);
+    }
+    throttle_params_destroy(p);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && (strcmp(argv[1], "--parse") == 0 || strcmp(argv[1], "--json") == 0))
+        return one_shot(argv[1], argv[2]);
     const char *body = argc > 1 ? argv[1] : WORST_CASE;
     int runs = argc > 2 ? atoi(argv[2]) : 5;
     if (runs < 1 || runs > 1000) {
-        fprintf(stderr, "usage: throttle_bench [JSON-BODY [RUNS (1..1000)]]\n");
+        fprintf(stderr, "usage: throttle_bench [JSON-BODY [RUNS (1..1000)]] | --parse JSON-BODY | --json JSON-BODY\n");
         return 2;
     }
     char err[256];

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON for POST /api/v1/throttle/run: the validated request (jansson) and the result document. */
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,12 +57,10 @@ static bool read_field(json_t *root, const field_t *f, double *out, char *err, s
         return true;
     }
     if (f->kind == FIELD_UINT) {
-        if (!json_is_integer(v)) {
-            set_error(err, errlen, "%s: must be an integer in [%.0f, %.0f]", f->name, f->min, f->max);
-            return false;
-        }
-        *out = (double)json_integer_value(v);
-        if (json_integer_value(v) < (json_int_t)f->min || json_integer_value(v) > (json_int_t)f->max) {
+        /* As in JSON Schema (and so docs/openapi.yaml), 10.0 is an integer and 10.5 is not. */
+        bool integral = json_is_integer(v) || (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)));
+        *out = json_is_integer(v) ? (double)json_integer_value(v) : json_number_value(v);
+        if (!integral || !(*out >= f->min && *out <= f->max)) {
             set_error(err, errlen, "%s: must be an integer in [%.0f, %.0f]", f->name, f->min, f->max);
             return false;
         }

@@ -104,9 +104,16 @@ Test(throttle_parse, wrong_types_name_the_field)
 Test(throttle_parse, integer_fields_reject_fractions)
 {
     expect_rejected("{\"distance_m\":100,\"population\":10.5}", "population");
-    expect_rejected("{\"distance_m\":100,\"generations\":10.0}", "generations");
+    expect_rejected("{\"distance_m\":100,\"generations\":1e-3}", "generations");
     expect_rejected("{\"distance_m\":100,\"seed\":1.5}", "seed");
     expect_rejected("{\"distance_m\":100,\"stall_generations\":2.5}", "stall_generations");
+    /* JSON Schema's integers: a real with no fraction is one. */
+    char err[256];
+    throttle_params_t *p = parse("{\"distance_m\":100,\"population\":10.0,\"seed\":2e3}", err, sizeof(err));
+    cr_assert_not_null(p, "%s", err);
+    cr_expect_eq(throttle_params_population(p), 10);
+    cr_expect_eq(throttle_params_seed(p), 2000);
+    throttle_params_destroy(p);
 }
 
 Test(throttle_parse, out_of_range_names_the_field)
