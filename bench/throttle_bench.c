@@ -10,9 +10,8 @@
 #include <time.h>
 #include "throttle.h"
 
-#define WORST_CASE                                                                                                     \
-    "{\"distance_m\":100000,\"max_speed_mps\":100,\"max_accel_mps2\":0.1,\"max_brake_mps2\":0.1,"                      \
-    "\"time_step_s\":4.1,\"population\":200,\"generations\":1000,\"seed\":7}"
+/* The longest genome (999 steps) at the largest evaluation budget: the slowest request the caps allow. */
+#define WORST_CASE "{\"distance_m\":1000,\"time_step_s\":0.1108,\"population\":200,\"generations\":1000,\"seed\":7}"
 
 static double now_ms(void)
 {
