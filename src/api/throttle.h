@@ -39,7 +39,8 @@ unsigned throttle_params_steps(const throttle_params_t *p);
 
 /**
  * Progress hook for throttle_run_ex(): called on the running thread after generation `generation`
- * (0 = the evaluated initial population) with the best fitness so far. Return 0 to continue,
+ * (0 = the evaluated initial population) with the best fitness in that generation (elitism keeps it from
+ * ever decreasing). Return 0 to continue,
  * non-zero to stop the run early (the result then reports the generations actually run).
  */
 typedef int (*throttle_progress_cb)(void *user, unsigned generation, double best_fitness);

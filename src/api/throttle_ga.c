@@ -158,6 +158,34 @@ static void ga_dispose(ga_t *ga)
     free(ga->elite);
 }
 
+/* Allocates the run and evaluates a seeded initial population (generation 0). False when memory runs out. */
+static bool ga_init(ga_t *ga, const throttle_params_t *p)
+{
+    *ga = (ga_t){.p = p, .n = p->steps, .size = p->population};
+    ga->elites = p->population / 20 > 0 ? p->population / 20 : 1;
+    size_t genes = (size_t)ga->size * ga->n;
+    ga->genes = malloc(genes * sizeof(double));
+    ga->next = malloc(genes * sizeof(double));
+    ga->fitness = malloc(ga->size * sizeof(double));
+    ga->next_fitness = malloc(ga->size * sizeof(double));
+    ga->elite = malloc(ga->elites * sizeof(unsigned));
+    if (!ga->genes || !ga->next || !ga->fitness || !ga->next_fitness || !ga->elite) {
+        ga_dispose(ga);
+        return false;
+    }
+    throttle_rng__seed(&ga->rng, p->seed);
+    unsigned structured = (unsigned)(STRUCTURED_SHARE * ga->size);
+    for (unsigned i = 0; i < ga->size; i++) {
+        double *u = ga->genes + (size_t)i * ga->n;
+        if (i < structured)
+            init_structured(ga, u);
+        else
+            init_random(ga, u);
+        ga->fitness[i] = evaluate(p, u);
+    }
+    return true;
+}
+
 static throttle_result_t *make_result(const ga_t *ga, unsigned generations_run)
 {
     const throttle_params_t *p = ga->p;
@@ -192,31 +220,11 @@ throttle_result_t *throttle_run_ex(const throttle_params_t *p, unsigned every, t
 {
     if (p == NULL)
         return NULL;
-    ga_t ga = {.p = p, .n = p->steps, .size = p->population};
-    ga.elites = p->population / 20 > 0 ? p->population / 20 : 1;
     if (every == 0)
         every = 1;
-    size_t genes = (size_t)ga.size * ga.n;
-    ga.genes = malloc(genes * sizeof(double));
-    ga.next = malloc(genes * sizeof(double));
-    ga.fitness = malloc(ga.size * sizeof(double));
-    ga.next_fitness = malloc(ga.size * sizeof(double));
-    ga.elite = malloc(ga.elites * sizeof(unsigned));
-    if (!ga.genes || !ga.next || !ga.fitness || !ga.next_fitness || !ga.elite) {
-        ga_dispose(&ga);
+    ga_t ga;
+    if (!ga_init(&ga, p))
         return NULL;
-    }
-    throttle_rng__seed(&ga.rng, p->seed);
-    unsigned structured = (unsigned)(STRUCTURED_SHARE * ga.size);
-    for (unsigned i = 0; i < ga.size; i++) {
-        double *u = ga.genes + (size_t)i * ga.n;
-        if (i < structured)
-            init_structured(&ga, u);
-        else
-            init_random(&ga, u);
-        ga.fitness[i] = evaluate(p, u);
-    }
-
     double best = ga.fitness[best_index(&ga)];
     unsigned gen = 0, stalled = 0;
     bool stop = cb != NULL && cb(user, 0, best) != 0;
@@ -228,7 +236,7 @@ throttle_result_t *throttle_run_ex(const throttle_params_t *p, unsigned every, t
         if (now > best)
             best = now;
         bool last = gen == p->generations || (p->stall_generations > 0 && stalled >= p->stall_generations);
-        if (cb != NULL && (last || gen % every == 0) && cb(user, gen, best) != 0)
+        if (cb != NULL && (last || gen % every == 0) && cb(user, gen, now) != 0)
             break;
         stop = last;
     }
