@@ -9,6 +9,8 @@
 #define MAX_POINT_MUTATIONS 3 /* genes nudged per child: 0..3 */
 #define POINT_MUTATION_SIGMA 0.3
 #define BLOCK_MUTATION_RATE 0.25
+#define SHIFT_MUTATION_RATE 0.2
+#define NUDGE_MUTATION_RATE 0.2
 #define STRUCTURED_SHARE 0.8 /* share of the initial population seeded as accelerate/cruise/brake profiles */
 
 typedef struct ga {
@@ -89,6 +91,18 @@ static unsigned tournament(ga_t *ga)
     return winner;
 }
 
+/* Inserts or deletes one step at a random point, shifting the rest: moves every later phase by one step. */
+static void shift_mutation(ga_t *ga, double *child)
+{
+    if (ga->n < 2)
+        return;
+    unsigned at = throttle_rng__below(&ga->rng, ga->n - 1);
+    if (throttle_rng__below(&ga->rng, 2) == 0)
+        memmove(child + at + 1, child + at, (ga->n - 1 - at) * sizeof(*child)); /* child[at] now twice */
+    else
+        memmove(child + at, child + at + 1, (ga->n - 1 - at) * sizeof(*child)); /* last gene now twice */
+}
+
 static void breed(ga_t *ga, double *child)
 {
     const double *a = ga->genes + (size_t)tournament(ga) * ga->n;
@@ -118,6 +132,18 @@ static void breed(ga_t *ga, double *child)
                                                              : 2.0 * throttle_rng__uniform(&ga->rng) - 1.0;
         for (unsigned i = start; i < start + len; i++)
             child[i] = level;
+    }
+    if (throttle_rng__uniform(&ga->rng) < SHIFT_MUTATION_RATE)
+        shift_mutation(ga, child);
+    if (throttle_rng__uniform(&ga->rng) < NUDGE_MUTATION_RATE) {
+        /* Adds one small offset over a stretch: fine-tunes a phase's level (and so where the trip ends). */
+        unsigned len = 1 + throttle_rng__below(&ga->rng, ga->n / 4 + 1);
+        if (len > ga->n)
+            len = ga->n;
+        unsigned start = throttle_rng__below(&ga->rng, ga->n - len + 1);
+        double delta = 0.05 * throttle_rng__normal(&ga->rng);
+        for (unsigned i = start; i < start + len; i++)
+            child[i] = clamp_unit(child[i] + delta);
     }
 }
 
