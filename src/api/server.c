@@ -24,8 +24,7 @@ typedef struct control_msg {
     enum control_kind kind;
 } control_msg_t;
 
-/* Keeps the running server reachable until exit, so leak checkers see h2o's per-connection state as live. */
-static api_server_t *live_server;
+api_server_t *api_server_live;
 static h2o_barrier_t started;
 
 static int open_listener(const char *host, uint16_t port, char *err, size_t errlen)
@@ -104,7 +103,7 @@ api_server_t *api_server_create(const api_config_t *cfg, char *err, size_t errle
         snprintf(err, errlen, "h2otel: cannot start %u worker threads", s->cfg.throttle_workers);
         return NULL;
     }
-    live_server = s;
+    api_server_live = s;
     return s;
 }
 

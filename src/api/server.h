@@ -63,6 +63,13 @@ int api_server_start(api_server_t *s, char *err, size_t errlen);
  */
 long api_server_shutdown(api_server_t *s);
 
+/**
+ * The server of this process, set by api_server_create. The process exits without tearing h2o down (open
+ * keep-alive connections, abandoned requests): this global keeps that state reachable, so leak checkers
+ * report only what is really lost.
+ */
+extern api_server_t *api_server_live;
+
 /** The loop thread that owns a request. */
 static inline api_thread_t *api_thread_of(h2o_req_t *req)
 {

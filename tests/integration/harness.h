@@ -22,9 +22,9 @@
 typedef struct svc {
     pid_t pid;
     int port;
-    char base[64];        /* "http://127.0.0.1:PORT" */
-    char log_path[128];   /* the service's stdout */
-    char err_path[128];   /* the service's stderr */
+    char base[64];      /* "http://127.0.0.1:PORT" */
+    char log_path[128]; /* the service's stdout */
+    char err_path[128]; /* the service's stderr */
 } svc_t;
 
 typedef struct http_res {
@@ -113,6 +113,17 @@ static inline void http_get(http_res_t *r, const svc_t *s, const char *path)
     http_do(r, "GET", url, NULL, 0, 20000);
 }
 
+/** Points LeakSanitizer at tests/lsan.supp (h2o-internal suppressions only) unless the caller set LSAN_OPTIONS. */
+static inline void svc_sanitizer_env(void)
+{
+    const char *src = getenv("H2OTEL_SOURCE_DIR");
+    if (src != NULL && getenv("LSAN_OPTIONS") == NULL) {
+        char opt[1024];
+        snprintf(opt, sizeof(opt), "suppressions=%s/tests/lsan.supp:print_suppressions=0", src);
+        setenv("LSAN_OPTIONS", opt, 1);
+    }
+}
+
 /** Starts $H2OTEL_BIN --listen 127.0.0.1:<free port> plus the NULL-terminated extra args; waits for /healthz. */
 static inline void svc_start_argv(svc_t *s, const char *const *extra)
 {
@@ -137,6 +148,7 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         int err = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(out, 1);
         dup2(err, 2);
+        svc_sanitizer_env();
         execv(bin, (char *const *)argv);
         _exit(127);
     }

@@ -146,7 +146,7 @@ Test(service, concurrent_slow_requests_do_not_block_a_fast_one)
     svc_t s;
     /* One event loop: only timers (never a sleeping handler) let the fast request through. */
     const char *const args[] = {"--threads", "1", "--slow-delay-min-ms", "1500", "--slow-delay-max-ms", "1500",
-                                FAST, NULL};
+                                FAST,        NULL};
     svc_start_argv(&s, args);
     slow_call_t calls[4];
     pthread_t tids[4];
