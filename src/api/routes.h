@@ -10,6 +10,9 @@
 /** Registers the single h2o handler on "/" that dispatches by exact path and method (JSON 404/405 otherwise). */
 void api_router_register(h2o_pathconf_t *pathconf, api_server_t *server);
 
+/** Registers the filter that turns h2o's own plain-text errors (413, 400 ...) into JSON error bodies. */
+void api_error_filter_register(h2o_pathconf_t *pathconf);
+
 /** Registers the access logger (one JSON log line per finished request) on pathconf. */
 void api_access_log_register(h2o_pathconf_t *pathconf);
 

@@ -79,8 +79,13 @@ api_server_t *api_server_create(const api_config_t *cfg, char *err, size_t errle
     h2o_hostconf_t *host = h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *root = h2o_config_register_path(host, "/", 0);
     api_router_register(root, s);
-    if (s->cfg.access_log)
+    /* h2o answers an oversized body before routing, on the host's fallback path: filter both. */
+    api_error_filter_register(root);
+    api_error_filter_register(&host->fallback_path);
+    if (s->cfg.access_log) {
         api_access_log_register(root);
+        api_access_log_register(&host->fallback_path);
+    }
     api_openapi_load(s);
 
     s->threads = calloc(s->cfg.threads, sizeof(*s->threads));

@@ -177,7 +177,8 @@ Test(service, oversized_body_is_413)
     snprintf(url, sizeof(url), "%s/api/v1/throttle/run", s.base);
     http_res_t r;
     http_do(&r, "POST", url, body, sizeof(body), 5000);
-    cr_assert_eq(r.status, 413, "status %ld", r.status);
+    assert_error(&r, 413, "payload_too_large");
+    cr_assert(strstr(r.body, "1024 bytes") != NULL, "body %s", r.body);
     svc_stop(&s);
 }
 
