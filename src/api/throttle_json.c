@@ -109,7 +109,14 @@ throttle_params_t *throttle_params_parse(const char *body, size_t len, char *err
     json_object_foreach(root, key, value)
     {
         if (!known_field(key)) {
-            set_error(err, errlen, "%.64s: unknown field", key);
+            /* Quote at most 64 bytes of the name, cut on a UTF-8 character boundary. */
+            size_t n = strlen(key);
+            if (n > 64) {
+                n = 64;
+                while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80)
+                    n--;
+            }
+            set_error(err, errlen, "%.*s: unknown field", (int)n, key);
             goto done;
         }
     }

@@ -169,6 +169,17 @@ Test(throttle_parse, unknown_field_is_rejected_by_name)
 {
     expect_rejected("{\"distance_m\":100,\"turbo\":true}", "turbo");
     expect_rejected("{\"Distance_m\":100}", "Distance_m");
+    /* A long name is cut, on a character boundary: the message stays valid UTF-8 for the JSON error body. */
+    char body[256] = "{\"a";
+    for (int i = 0; i < 40; i++)
+        strcat(body, "\xc3\xa9"); /* é */
+    strcat(body, "\":1}");
+    char err[256];
+    cr_expect_null(parse(body, err, sizeof(err)));
+    json_t *s = json_string(err);
+    cr_expect_not_null(s, "not valid UTF-8: %s", err);
+    json_decref(s);
+    cr_expect_eq(strlen(err), 63 + strlen(": unknown field"), "%s", err);
 }
 
 Test(throttle_parse, body_need_not_be_nul_terminated)
