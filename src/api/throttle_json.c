@@ -153,8 +153,10 @@ throttle_params_t *throttle_params_parse(const char *body, size_t len, char *err
     p->stall_generations = (unsigned)v[F_STALL];
     p->seed = (uint64_t)v[F_SEED];
     p->steps = (unsigned)steps;
-    /* Fitness scale: no trip can arrive faster than the optimum to the near edge of the tolerance band. */
-    p->min_time_s = throttle_model__min_time_s(&vehicle, vehicle.distance_m - throttle_model__tolerance_m(&vehicle));
+    /* Fitness scale: no trip can arrive faster than the optimum to the near edge of the tolerance band at
+       the highest speed that still counts as stopped. */
+    p->min_time_s = throttle_model__min_time_s(&vehicle, vehicle.distance_m - throttle_model__tolerance_m(&vehicle),
+                                               THROTTLE_ARRIVE_SPEED_MPS);
 done:
     json_decref(root);
     return p;
