@@ -100,7 +100,7 @@ uint64_t throttle_rng__next(throttle_rng_t *r);
 double throttle_rng__uniform(throttle_rng_t *r);
 /** Uniform integer in [0, n), n > 0. */
 unsigned throttle_rng__below(throttle_rng_t *r, unsigned n);
-/** Approximately standard normal (Irwin-Hall of 4 uniforms): no libm, so bit-identical everywhere. */
+/** Approximately standard normal (Irwin-Hall of 4 uniforms): no libm call whose last bits could vary. */
 double throttle_rng__normal(throttle_rng_t *r);
 
 #endif
