@@ -61,9 +61,9 @@ def request(port, method, path, body=None, timeout=30):
                                  headers={"Content-Type": "application/json"} if data is not None else {})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.headers.get("Content-Type", ""), resp.read()
+            return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as err:
-        return err.code, err.headers.get("Content-Type", ""), err.read()
+        return err.code, err.headers, err.read()
 
 
 class Contract:
@@ -90,7 +90,7 @@ class Contract:
             node = node[part]
         return node
 
-    def check(self, label, path, method, status, ctype, body, expect_status):
+    def check(self, label, path, method, status, headers, body, expect_status):
         global checked
         checked += 1
         if status != expect_status:
@@ -99,6 +99,10 @@ class Contract:
         if resp is None:
             fail(f"{label}: {method} {path} answered {status}, which docs/openapi.yaml does not document")
             return None
+        for name, spec in resp.get("headers", {}).items():
+            if spec.get("required") and headers.get(name) is None:
+                fail(f"{label}: {method} {path} {status}: documented header {name} is missing")
+        ctype = headers.get("Content-Type", "")
         if not ctype.startswith("application/json"):
             fail(f"{label}: {method} {path} {status}: Content-Type {ctype!r}")
             return None
@@ -161,8 +165,8 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             answers = list(pool.map(lambda _: request(a, "POST", run, heavy, timeout=60), range(4)))
         statuses = sorted(s for s, _, _ in answers)
-        for s, ctype, body in answers:
-            c.check("throttle busy", run, "POST", s, ctype, body, s)
+        for s, headers, body in answers:
+            c.check("throttle busy", run, "POST", s, headers, body, s)
         if 503 not in statuses or 200 not in statuses:
             fail(f"throttle busy: statuses {statuses}, expected both 200 and 503")
     finally:
