@@ -28,15 +28,17 @@ static void log_access(h2o_logger_t *self, h2o_req_t *req)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, peer, sizeof(peer));
     const struct timeval *end =
         req->timestamps.response_end_at.tv_sec != 0 ? &req->timestamps.response_end_at : &req->processed_at.at;
-    json_t *fields =
-        json_pack("{s:s#, s:s#, s:i, s:f, s:I, s:s, s:i}", "method", req->method.base, (int)req->method.len, "path",
-                  req->path.base, (int)req->path.len, "status", req->res.status, "duration_ms",
-                  ms_between(&req->timestamps.request_begin_at, end), "bytes_sent", (json_int_t)req->bytes_sent, "peer",
-                  peer, "thread", (int)((api_thread_t *)req->conn->ctx)->index);
-    if (fields == NULL) /* a path that is not UTF-8 */
-        fields = json_pack("{s:s#, s:s, s:i}", "method", req->method.base, (int)req->method.len, "path", "(not UTF-8)",
-                           "status", req->res.status);
-    api_log(API_LOG_INFO, "request", fields);
+    /* Rendered by hand: this runs once per request on the event loop, so no jansson objects, no heap. */
+    char method[64], path[1024], fields[1536];
+    api_log_escape(method, sizeof(method), req->method.base, req->method.len);
+    api_log_escape(path, sizeof(path), req->path.base, req->path.len);
+    int n = snprintf(fields, sizeof(fields),
+                     "\"method\":\"%s\",\"path\":\"%s\",\"status\":%d,\"duration_ms\":%.3f,\"bytes_sent\":%zu,"
+                     "\"peer\":\"%s\",\"thread\":%u",
+                     method, path, req->res.status, ms_between(&req->timestamps.request_begin_at, end), req->bytes_sent,
+                     peer, ((api_thread_t *)req->conn->ctx)->index);
+    if (n > 0 && (size_t)n < sizeof(fields))
+        api_log_raw(API_LOG_INFO, "request", fields, (size_t)n);
 }
 
 void api_access_log_register(h2o_pathconf_t *pathconf)
