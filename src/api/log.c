@@ -114,7 +114,17 @@ static void format_time(char *out, size_t len)
         strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
         cached_sec = ts.tv_sec;
     }
-    snprintf(out, len, "%.19s.%03dZ", cached, (int)(ts.tv_nsec / 1000000) % 1000);
+    /* Hand-formatted: this runs for every access-log line. */
+    if (len < 25)
+        return;
+    int ms = (int)(ts.tv_nsec / 1000000) % 1000;
+    memcpy(out, cached, 19);
+    out[19] = '.';
+    out[20] = (char)('0' + ms / 100);
+    out[21] = (char)('0' + ms / 10 % 10);
+    out[22] = (char)('0' + ms % 10);
+    out[23] = 'Z';
+    out[24] = '\0';
 }
 
 size_t api_log_escape(char *out, size_t cap, const char *s, size_t len)
@@ -147,10 +157,26 @@ void api_log_raw(api_log_level_t level, const char *msg, const char *fields, siz
         return;
     char line[4096], when[40];
     format_time(when, sizeof(when));
-    int n = snprintf(line, sizeof(line), "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"%s%.*s}\n", when,
-                     api_log_level_name(level), msg, fields_len ? "," : "", (int)fields_len, fields);
-    if (n > 0 && (size_t)n < sizeof(line))
-        emit(line, (size_t)n, level >= API_LOG_WARN);
+    const char *parts[] = {
+        "{\"time\":\"", when, "\",\"level\":\"", api_log_level_name(level), "\",\"msg\":\"", msg, "\""};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        size_t l = strlen(parts[i]);
+        if (n + l >= sizeof(line))
+            return;
+        memcpy(line + n, parts[i], l);
+        n += l;
+    }
+    if (n + fields_len + 3 >= sizeof(line))
+        return;
+    if (fields_len != 0) {
+        line[n++] = ',';
+        memcpy(line + n, fields, fields_len);
+        n += fields_len;
+    }
+    line[n++] = '}';
+    line[n++] = '\n';
+    emit(line, n, level >= API_LOG_WARN);
 }
 
 void api_log(api_log_level_t level, const char *msg, json_t *fields)
