@@ -154,6 +154,15 @@ static void on_control(h2o_multithread_receiver_t *receiver, h2o_linklist_t *mes
     }
 }
 
+#define LOG_FLUSH_MS 100
+
+static void on_log_flush(h2o_timeout_entry_t *entry)
+{
+    api_thread_t *t = H2O_STRUCT_FROM_MEMBER(api_thread_t, log_flush_entry, entry);
+    api_log_flush();
+    h2o_timeout_link(t->ctx.loop, &t->log_flush_timeout, entry);
+}
+
 static void *thread_main(void *arg)
 {
     api_thread_t *t = arg;
@@ -172,10 +181,16 @@ static void *thread_main(void *arg)
     t->listener = h2o_evloop_socket_create(loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     t->listener->data = t;
     h2o_socket_read_start(t->listener, on_accept);
+    /* Access-log lines are buffered per loop and written every LOG_FLUSH_MS: no write(2) per request. */
+    api_log_buffer_begin(64 * 1024);
+    h2o_timeout_init(loop, &t->log_flush_timeout, LOG_FLUSH_MS);
+    t->log_flush_entry = (h2o_timeout_entry_t){.cb = on_log_flush};
+    h2o_timeout_link(loop, &t->log_flush_timeout, &t->log_flush_entry);
     h2o_barrier_wait(&started);
     while (!t->stop)
         h2o_evloop_run(loop, INT32_MAX);
     h2o_evloop_run(loop, 0); /* deliver messages posted just before the stop */
+    api_log_buffer_end();
     return NULL;
 }
 

@@ -30,6 +30,8 @@ typedef struct api_thread {
     h2o_timeout_t client_io_timeout;
     h2o_timeout_t downstream_deadline;
     h2o_http1client_ctx_t client_ctx;
+    h2o_timeout_t log_flush_timeout;
+    h2o_timeout_entry_t log_flush_entry;
     int stop;
 } api_thread_t;
 
