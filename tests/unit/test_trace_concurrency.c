@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Concurrency tests (also run under TSan): many threads start/end spans while the exporter drains. */
+#ifdef H2OTEL_STANDALONE_TESTS
+#include "unit/standalone_criterion.h" /* the TSan stage builds this file without Criterion */
+#else
 #include <criterion/criterion.h>
+#endif
 #include "unit/trace_test_exporter.h"
 
 #define THREADS 4

@@ -47,7 +47,8 @@ typedef struct mem_exporter {
 static inline void mem_copy_str(char *dst, size_t cap, otel_str_t s)
 {
     size_t n = s.len < cap - 1 ? s.len : cap - 1;
-    memcpy(dst, s.ptr, n);
+    if (n > 0)
+        memcpy(dst, s.ptr, n);
     dst[n] = '\0';
 }
 

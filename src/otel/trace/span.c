@@ -23,6 +23,8 @@ void otel_span__reset(otel_span_t *span)
     span->data.attributes = attributes;
     span->data.events = events;
     span->data.links = links;
+    /* Exporters may memcpy any slice: empty ones point at "" rather than NULL. */
+    span->data.tracestate = span->data.name = span->data.status_message = (otel_str_t){"", 0};
     span->recording = span->ended = span->status_final = false;
     span->tracer = NULL;
 }

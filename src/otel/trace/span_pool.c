@@ -93,6 +93,7 @@ otel_span_t *otel_span_pool__get(void)
         if (s == NULL)
             return NULL;
         s->pool = pool;
+        otel_span__reset(s);
         atomic_fetch_add(&pool->members, 1);
         pool->allocated++;
     }
