@@ -5,5 +5,6 @@
 
 #include "otel/common.h"
 #include "otel/trace.h"
+#include "otel/metrics.h"
 
 #endif
