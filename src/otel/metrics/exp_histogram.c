@@ -40,8 +40,10 @@ int32_t otel_metrics__exp_index(double v, int32_t scale)
     }
     if (scale <= 0)
         return (int32_t)((int64_t)(exp - 1) >> -scale);
-    double scale_factor = ldexp(M_LOG2E, scale); /* 2^scale / ln 2 */
-    return (int32_t)ceil(log(v) * scale_factor) - 1;
+    /* v = 2^(exp-1) * r with r = 2*frac in (1, 2): the integer part is exact, only log2(r) is rounded, and
+     * log1p keeps precision for r just above 1 */
+    double sub = ceil(ldexp(log1p(2 * frac - 1) * M_LOG2E, scale));
+    return (int32_t)(((int64_t)(exp - 1) << scale) + (int64_t)sub - 1);
 }
 
 /* Downscale change needed so that [lo, hi] fits in max_size buckets. */
