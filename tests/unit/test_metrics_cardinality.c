@@ -19,7 +19,7 @@ Test(metrics_cardinality, overflow_point_keeps_totals)
     otel_meter_t *meter;
     otel_meter_provider_t *p = make_provider(10, OTEL_EXEMPLAR_FILTER_ALWAYS_OFF, &meter);
     otel_instrument_t *c = make_instrument(meter, "c", OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64);
-    char id[16];
+    char id[32];
     for (int round = 0; round < 3; round++)
         for (int i = 0; i < 25; i++) {
             snprintf(id, sizeof(id), "user-%d", i);
@@ -54,7 +54,7 @@ Test(metrics_cardinality, overflow_point_keeps_totals)
 static void many_cb(otel_observer_t *obs, void *user)
 {
     (void)user;
-    char id[16];
+    char id[32];
     for (int i = 0; i < 6; i++) {
         snprintf(id, sizeof(id), "q%d", i);
         otel_attribute_t a = OTEL_ATTR_STRN("queue", id, strlen(id));
