@@ -134,8 +134,16 @@ Test(metrics_reader, destroy_without_shutdown_and_bad_arguments)
 
 Test(metrics_reader, console_exporter_writes_otlp_json_lines)
 {
-    otel_meter_t *meter;
-    otel_meter_provider_t *p = make_provider(0, OTEL_EXEMPLAR_FILTER_ALWAYS_OFF, &meter);
+    otel_attribute_t ra = OTEL_ATTR_STR("service.name", "metrics-test");
+    otel_resource_t *res = otel_resource_create(&ra, 1, NULL);
+    otel_meter_provider_options_t po;
+    otel_meter_provider_options_init(&po);
+    po.resource = res;
+    otel_meter_provider_t *p = NULL;
+    cr_assert_eq(otel_meter_provider_create(&po, &p), OTEL_OK);
+    otel_resource_destroy(res); /* the provider holds its own reference */
+    otel_meter_t *meter = NULL;
+    cr_assert_eq(otel_meter_provider_get_meter(p, "test", "1.0", NULL, &meter), OTEL_OK);
     otel_instrument_t *c = make_instrument(meter, "http.requests", OTEL_INSTRUMENT_COUNTER, OTEL_NUMBER_INT64);
     otel_attribute_t a = OTEL_ATTR_STR("http.route", "/x");
     otel_instrument_record_int64(c, 9007199254740993LL, &a, 1); /* beyond double precision: must stay exact */
@@ -167,6 +175,13 @@ Test(metrics_reader, console_exporter_writes_otlp_json_lines)
         "scope");
     cr_expect_str_eq(json_string_value(json_object_get(scope, "name")), "test");
     cr_expect_str_eq(json_string_value(json_object_get(scope, "version")), "1.0");
+    json_t *rattr = json_array_get(
+        json_object_get(json_object_get(json_array_get(json_object_get(j, "resourceMetrics"), 0), "resource"),
+                        "attributes"),
+        0);
+    cr_expect_str_eq(json_string_value(json_object_get(rattr, "key")), "service.name");
+    cr_expect_str_eq(json_string_value(json_object_get(json_object_get(rattr, "value"), "stringValue")),
+                     "metrics-test");
     json_decref(j);
     free(buf);
     otel_meter_provider_destroy(p);
