@@ -208,6 +208,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown case %s\n", argv[2]);
         return 2;
     }
+    loop_counter_bound(50000000); /* warm-up: let the CPU reach its steady clock before the first case */
     printf("%-26s %8s %12s %12s\n", "case", "threads", "median ns", "min ns");
     for (size_t i = 0; i < NCASES; i++) {
         double med, min;
