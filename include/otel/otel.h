@@ -4,5 +4,6 @@
 #define OTEL_OTEL_H
 
 #include "otel/common.h"
+#include "otel/trace.h"
 
 #endif
