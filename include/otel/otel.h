@@ -4,6 +4,7 @@
 #define OTEL_OTEL_H
 
 #include "otel/common.h"
+#include "otel/metrics.h"
 #include "otel/trace.h"
 
 #endif
