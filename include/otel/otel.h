@@ -4,7 +4,9 @@
 #define OTEL_OTEL_H
 
 #include "otel/common.h"
-#include "otel/metrics.h"
 #include "otel/trace.h"
+#include "otel/metrics.h"
+#include "otel/logs.h"
+#include "otel/otlp.h"
 
 #endif
