@@ -53,9 +53,9 @@ typedef struct otel_log_record_data {
     uint64_t observed_timestamp_ns;
     int severity_number;
     otel_str_t severity_text;
-    bool body_is_map;                  /* true: the body is body_map; false: the body is `body` */
-    otel_value_t body;                 /* OTEL_VALUE_EMPTY when there is no body */
-    const otel_attribute_t *body_map;  /* key/values of a map body */
+    bool body_is_map;                 /* true: the body is body_map; false: the body is `body` */
+    otel_value_t body;                /* OTEL_VALUE_EMPTY when there is no body */
+    const otel_attribute_t *body_map; /* key/values of a map body */
     size_t body_map_count;
     const otel_attribute_t *attributes;
     size_t attribute_count;

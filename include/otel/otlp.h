@@ -4,6 +4,9 @@
 #define OTEL_OTLP_H
 
 #include "otel/common.h"
+#include "otel/logs.h"
+#include "otel/metrics_data.h"
+#include "otel/span_exporter.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,9 +50,22 @@ OTEL_API otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, 
                                                   size_t err_len);
 
 /**
- * Registers "otlp" as a factory for the OTEL_LOGS_EXPORTER registry (and for traces and metrics
- * when those registries are built in). Each factory reads its options from the environment at
- * creation. Call once at start-up, before providers are created from the environment.
+ * The OTLP/gRPC exporters. `options` NULL: read from the environment for the signal
+ * (otel_otlp_options_from_env). On error returns a status and a one-line reason in `err`.
+ * The exporter sends each batch synchronously on the calling (export) thread within the timeout.
+ */
+OTEL_API otel_status_t otel_otlp_span_exporter_create(const otel_otlp_options_t *options, otel_span_exporter_t *out,
+                                                      char *err, size_t err_len);
+/** Metrics: the temporality preference comes from OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE. */
+OTEL_API otel_status_t otel_otlp_metric_exporter_create(const otel_otlp_options_t *options, otel_metric_exporter_t *out,
+                                                        char *err, size_t err_len);
+OTEL_API otel_status_t otel_otlp_log_record_exporter_create(const otel_otlp_options_t *options,
+                                                            otel_log_record_exporter_t *out, char *err, size_t err_len);
+
+/**
+ * Registers "otlp" with the three exporter registries (OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER,
+ * OTEL_LOGS_EXPORTER). Each factory reads its options from the environment when called. Call once
+ * at start-up, before providers are created from the environment; not thread-safe.
  */
 OTEL_API otel_status_t otel_otlp_register_exporters(void);
 

@@ -319,8 +319,8 @@ otel_status_t otel_batch_log_record_processor_create(const otel_batch_log_record
     b->mask = cap - 1;
     b->options = o;
     b->exporter = exporter;
-    b->base = (otel_log_record_processor_t){batch_on_emit, batch_force_flush, batch_shutdown, batch_destroy,
-                                            batch_get_stats};
+    b->base =
+        (otel_log_record_processor_t){batch_on_emit, batch_force_flush, batch_shutdown, batch_destroy, batch_get_stats};
     pthread_mutex_init(&b->lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);

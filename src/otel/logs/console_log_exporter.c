@@ -72,10 +72,10 @@ static void json_value(FILE *f, const otel_value_t *v)
     case OTEL_VALUE_INT64_ARRAY:
     case OTEL_VALUE_DOUBLE_ARRAY: {
         fputs("{\"arrayValue\":{\"values\":[", f);
-        size_t n = v->type == OTEL_VALUE_STRING_ARRAY ? v->u.strings.count
-                   : v->type == OTEL_VALUE_BOOL_ARRAY ? v->u.bools.count
+        size_t n = v->type == OTEL_VALUE_STRING_ARRAY  ? v->u.strings.count
+                   : v->type == OTEL_VALUE_BOOL_ARRAY  ? v->u.bools.count
                    : v->type == OTEL_VALUE_INT64_ARRAY ? v->u.int64s.count
-                                                        : v->u.doubles.count;
+                                                       : v->u.doubles.count;
         for (size_t i = 0; i < n; i++) {
             otel_value_t item = {.type = OTEL_VALUE_EMPTY};
             if (v->type == OTEL_VALUE_STRING_ARRAY)

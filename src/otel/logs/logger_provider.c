@@ -216,8 +216,8 @@ static otel_status_t limits_from_env(otel_log_record_limits_t *l, char *err, siz
         (st = otel_log__env_u32("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, &l->attribute_value_length_limit, err,
                                 err_len)) ||
         (st = otel_log__env_u32("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", 0, &l->attribute_count_limit, err, err_len)) ||
-        (st = otel_log__env_u32("OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, &l->attribute_value_length_limit,
-                                err, err_len)))
+        (st = otel_log__env_u32("OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, &l->attribute_value_length_limit, err,
+                                err_len)))
         return st;
     return OTEL_OK;
 }
