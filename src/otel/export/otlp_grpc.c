@@ -203,11 +203,11 @@ otel_status_t otel_otlp__client_create(const otel_otlp_options_t *options, otel_
         st = OTEL_ERR_CONFIG;
         goto fail;
     }
-    /* Reconnect quickly after an outage (gRPC's default backoff grows to two minutes); our own
-     * retries follow the OTLP spec, so gRPC's are off. */
+    /* Reconnect quickly after an outage (gRPC's default backoff grows to two minutes; MIN is also
+     * the connect timeout); our own retries follow the OTLP spec, so gRPC's are off. */
     grpc_arg args[] = {
         {.type = GRPC_ARG_INTEGER, .key = (char *)GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, .value.integer = 100},
-        {.type = GRPC_ARG_INTEGER, .key = (char *)GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, .value.integer = 100},
+        {.type = GRPC_ARG_INTEGER, .key = (char *)GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, .value.integer = 1000},
         {.type = GRPC_ARG_INTEGER, .key = (char *)GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, .value.integer = 1000},
         {.type = GRPC_ARG_INTEGER, .key = (char *)GRPC_ARG_ENABLE_RETRIES, .value.integer = 0},
         {.type = GRPC_ARG_STRING, .key = (char *)GRPC_ARG_PRIMARY_USER_AGENT_STRING, .value.string = "otelc/0.1"},
@@ -225,6 +225,7 @@ otel_status_t otel_otlp__client_create(const otel_otlp_options_t *options, otel_
     }
     c->cq = grpc_completion_queue_create_for_pluck(NULL);
     c->method = grpc_slice_from_static_string(export_methods[signal]);
+    grpc_channel_check_connectivity_state(c->channel, 1); /* start connecting now */
     *out = c;
     return OTEL_OK;
 fail:
@@ -323,6 +324,10 @@ static void call_once(otel_otlp__client_t *c, grpc_slice payload, uint64_t deadl
     grpc_op ops[6];
     memset(ops, 0, sizeof(ops));
     ops[0].op = GRPC_OP_SEND_INITIAL_METADATA;
+    /* Wait for a connection (bounded by the deadline) instead of failing fast: gRPC core drives a
+     * reconnect only while someone polls, i.e. during our calls, so a fail-fast call during an
+     * outage would leave the channel in TRANSIENT_FAILURE until its 5 s backup poller runs. */
+    ops[0].flags = GRPC_INITIAL_METADATA_WAIT_FOR_READY | GRPC_INITIAL_METADATA_WAIT_FOR_READY_EXPLICITLY_SET;
     ops[0].data.send_initial_metadata.count = c->metadata_count;
     ops[0].data.send_initial_metadata.metadata = c->metadata;
     ops[1].op = GRPC_OP_SEND_MESSAGE;
