@@ -395,6 +395,7 @@ size_t api_telemetry_client_begin(h2o_req_t *req, api_client_call_t *call, const
     };
     otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_CLIENT,
                                    .parent = &rt->ctx,
+                                   .parent_tracestate = otel_span_get_tracestate(rt->span),
                                    .start_time_unix_ns = call->start_ns,
                                    .attributes = a,
                                    .attribute_count = sizeof(a) / sizeof(a[0])};
