@@ -137,9 +137,11 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
     char listen[64];
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
     const char *argv[64] = {bin, "--listen", listen, "--threads", "2"};
-    int argc = 5;
-    for (int i = 0; extra != NULL && extra[i] != NULL && argc < 62; i++)
+    int argc = 5, has_config = 0;
+    for (int i = 0; extra != NULL && extra[i] != NULL && argc < 62; i++) {
+        has_config |= strcmp(extra[i], "--config") == 0;
         argv[argc++] = extra[i];
+    }
     argv[argc] = NULL;
     s->pid = fork();
     cr_assert(s->pid >= 0);
@@ -149,6 +151,11 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         dup2(out, 1);
         dup2(err, 2);
         svc_sanitizer_env();
+        if (!has_config) { /* no Collector here: telemetry runs but exports nothing, unless the test says otherwise */
+            setenv("OTEL_TRACES_EXPORTER", "none", 0);
+            setenv("OTEL_METRICS_EXPORTER", "none", 0);
+            setenv("OTEL_LOGS_EXPORTER", "none", 0);
+        }
         execv(bin, (char *const *)argv);
         _exit(127);
     }
