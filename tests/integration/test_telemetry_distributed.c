@@ -140,23 +140,10 @@ Test(telemetry_distributed, outbound_request_carries_traceparent_and_baggage)
     capture_t c;
     CAPTURE_START(&c, NULL, "--downstream-url", url, );
     http_res_t r;
-    CURL *h = curl_easy_init();
     char full[160];
     snprintf(full, sizeof(full), "%s/api/v1/dummy/call-downstream", c.svc.base);
-    struct curl_slist *hd =
-        curl_slist_append(NULL, "traceparent: 00-2af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-    hd = curl_slist_append(hd, "tracestate: rojo=00f067aa0ba902b7");
-    hd = curl_slist_append(hd, "baggage: user.id=42,tenant=acme");
-    memset(&r, 0, sizeof(r));
-    curl_easy_setopt(h, CURLOPT_URL, full);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
-    cr_assert_eq(curl_easy_perform(h), CURLE_OK);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
+    HTTP_WITH_HEADERS(&r, "GET", full, NULL, "traceparent: 00-2af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                      "tracestate: rojo=00f067aa0ba902b7", "baggage: user.id=42,tenant=acme", );
     cr_assert_eq(r.status, 200, "%s", r.body);
     sink_join(&sink);
     capture_stop(&c);
@@ -217,21 +204,8 @@ Test(telemetry_distributed, test_tracecontext_calls_each_url_with_the_context)
     snprintf(body, sizeof(body), "[{\"url\": \"http://127.0.0.1:%d/test\", \"arguments\": [{\"x\": 1}]}]", sink.port);
     snprintf(url, sizeof(url), "%s/test/tracecontext", c.svc.base);
     http_res_t r;
-    CURL *h = curl_easy_init();
-    struct curl_slist *hd =
-        curl_slist_append(NULL, "traceparent: 00-3af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
-    hd = curl_slist_append(hd, "Content-Type: application/json");
-    memset(&r, 0, sizeof(r));
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
-    cr_assert_eq(curl_easy_perform(h), CURLE_OK);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
+    HTTP_WITH_HEADERS(&r, "POST", url, body, "traceparent: 00-3af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+                      "Content-Type: application/json", );
     cr_assert_eq(r.status, 200, "%s", r.body);
     sink_join(&sink);
     capture_stop(&c);
