@@ -124,6 +124,20 @@ static inline void svc_sanitizer_env(void)
     }
 }
 
+/* True once the child printed its "listening" line (its signal handling is set up by then). A /healthz answer
+ * alone is not proof: another test's instance may have drawn the same free port (SO_REUSEPORT). */
+static inline int svc_said_listening(const svc_t *s)
+{
+    FILE *f = fopen(s->log_path, "r");
+    char line[1024];
+    int found = 0;
+    while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL)
+        found = strstr(line, "\"msg\":\"listening\"") != NULL;
+    if (f != NULL)
+        fclose(f);
+    return found;
+}
+
 /** Starts $H2OTEL_BIN --listen 127.0.0.1:<free port> plus the NULL-terminated extra args; waits for /healthz. */
 static inline void svc_start_argv(svc_t *s, const char *const *extra)
 {
@@ -164,7 +178,7 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         char url[128];
         snprintf(url, sizeof(url), "%s/healthz", s->base);
         http_do(&r, "GET", url, NULL, 0, 1000);
-        if (r.status == 200)
+        if (r.status == 200 && svc_said_listening(s))
             return;
         int st;
         cr_assert(waitpid(s->pid, &st, WNOHANG) == 0, "h2otel exited during start-up (see %s)", s->err_path);
