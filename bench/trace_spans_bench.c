@@ -40,6 +40,7 @@ void free(void *p)
 }
 
 static otel_tracer_t *tracer;
+static size_t attribute_count = 5; /* --bare: 0, to compare with opentelemetry-cpp's bare start+end */
 static _Atomic uint64_t exported_spans;
 static int export_sleep_us;
 
@@ -64,7 +65,7 @@ __attribute__((noinline)) static void one_span(void)
         OTEL_ATTR_BOOL("cache.hit", true),
     };
     otel_span_t *s = otel_tracer_start_span(tracer, OTEL_STR("GET /api/items/{id}"), NULL);
-    otel_span_set_attributes(s, attrs, 5);
+    otel_span_set_attributes(s, attrs, attribute_count);
     otel_span_end(s, 0);
 }
 
@@ -139,8 +140,9 @@ static long rss_kib(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: trace_spans_bench [--threads N] [--spans N] [--rounds N] [--unsampled] [--queue N]\n"
-                    "                         [--callgrind] [--soak SECONDS]\n");
+    fprintf(stderr,
+            "usage: trace_spans_bench [--threads N] [--spans N] [--rounds N] [--unsampled] [--bare] [--queue N]\n"
+            "                         [--callgrind] [--soak SECONDS]\n");
     exit(2);
 }
 
@@ -163,6 +165,8 @@ int main(int argc, char **argv)
             soak_s = atoi(argv[++i]);
         else if (strcmp(argv[i], "--unsampled") == 0)
             unsampled = true;
+        else if (strcmp(argv[i], "--bare") == 0)
+            attribute_count = 0;
         else if (strcmp(argv[i], "--callgrind") == 0)
             callgrind = true;
         else
@@ -267,8 +271,9 @@ int main(int argc, char **argv)
     qsort(cpu_per_span, (size_t)rounds, sizeof(double), cmp_double);
     otel_trace_stats_t st;
     otel_tracer_provider_get_stats(p, &st);
-    printf("threads %d spans/thread/round %ld rounds %d %s: median %.1f ns/span (min %.1f, max %.1f)\n", threads, spans,
-           rounds, unsampled ? "non-sampled" : "sampled", per_span[rounds / 2], per_span[0], per_span[rounds - 1]);
+    printf("threads %d spans/thread/round %ld rounds %d %s%s: median %.1f ns/span (min %.1f, max %.1f)\n", threads,
+           spans, rounds, unsampled ? "non-sampled" : "sampled", attribute_count == 0 ? " bare" : "",
+           per_span[rounds / 2], per_span[0], per_span[rounds - 1]);
     printf("thread CPU time: median %.1f ns/span (min %.1f, max %.1f)\n", cpu_per_span[rounds / 2], cpu_per_span[0],
            cpu_per_span[rounds - 1]);
     printf("started %" PRIu64 " exported %" PRIu64 " dropped %" PRIu64 " (%.1f%%)\n", st.spans_started,

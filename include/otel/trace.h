@@ -56,6 +56,7 @@ OTEL_API void otel_tracer_provider_options_init(otel_tracer_provider_options_t *
  * Fills `options` from the environment: sampler (OTEL_TRACES_SAMPLER/_ARG), limits, and one
  * batch processor (OTEL_BSP_*) with the exporter named by OTEL_TRACES_EXPORTER (default "otlp";
  * "none" adds no processor; "console" writes to stdout; a comma list adds one processor each).
+ * OTEL_SDK_DISABLED=true instead sets an always_off sampler and adds nothing (spans still propagate).
  * Existing `resource` is kept. On error nothing is allocated, `options` is left as it was, and
  * `err` holds one line naming the variable (OTEL_ERR_CONFIG), e.g. when "otlp" has no registered
  * exporter yet.

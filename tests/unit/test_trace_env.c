@@ -128,6 +128,29 @@ Test(trace_env, exporter_none_console_and_unknown)
     cr_expect(strstr(err, "OTEL_TRACES_SAMPLER") != NULL, "%s", err);
 }
 
+Test(trace_env, sdk_disabled_records_nothing_but_still_propagates)
+{
+    setenv("OTEL_SDK_DISABLED", "true", 1);
+    setenv("OTEL_TRACES_EXPORTER", "zipkin", 1); /* not even looked at */
+    otel_tracer_provider_options_t o;
+    otel_tracer_provider_options_init(&o);
+    char err[256];
+    cr_assert_eq(otel_tracer_provider_options_from_env(&o, err, sizeof(err)), OTEL_OK, "%s", err);
+    cr_expect_eq(o.processor_count, 0);
+    otel_tracer_provider_t *p;
+    cr_assert_eq(otel_tracer_provider_create(&o, &p), OTEL_OK);
+    otel_span_t *s = otel_tracer_start_span(test_tracer(p), OTEL_STR("x"), NULL);
+    cr_expect_not(otel_span_is_recording(s));
+    otel_span_context_t ctx = otel_span_get_context(s);
+    cr_expect(otel_span_context_is_valid(&ctx));
+    otel_span_end(s, 0);
+    otel_tracer_provider_destroy(p);
+    setenv("OTEL_SDK_DISABLED", "maybe", 1);
+    otel_tracer_provider_options_init(&o);
+    cr_expect_eq(otel_tracer_provider_options_from_env(&o, err, sizeof(err)), OTEL_ERR_CONFIG);
+    cr_expect(strstr(err, "OTEL_SDK_DISABLED") != NULL, "%s", err);
+}
+
 static mem_exporter_t mem;
 
 static otel_status_t mem_factory(void *data, otel_span_exporter_t *out, char *err, size_t err_len)
