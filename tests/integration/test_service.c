@@ -256,3 +256,28 @@ Test(service, access_log_is_json_lines)
     unlink(log_path);
     unlink(s.err_path);
 }
+
+Test(service, default_openapi_document_describes_every_route)
+{
+    svc_t s;
+    SVC_START(&s, FAST); /* no --openapi-file: the path baked in at build time (docs/openapi.yaml) */
+    http_res_t r;
+    http_get(&r, &s, "/openapi.json");
+    cr_assert_eq(r.status, 200, "status %ld body %.300s", r.status, r.body);
+    json_t *j = body_json(&r);
+    cr_assert(strncmp(json_string_value(json_object_get(j, "openapi")), "3.", 2) == 0);
+    json_t *paths = json_object_get(j, "paths");
+    const char *routes[][2] = {{"/healthz", "get"},
+                               {"/readyz", "get"},
+                               {"/openapi.json", "get"},
+                               {"/api/v1/dummy/", "get"},
+                               {"/api/v1/dummy/slow", "get"},
+                               {"/api/v1/dummy/not-working", "get"},
+                               {"/api/v1/dummy/call-downstream", "get"},
+                               {"/api/v1/throttle/run", "post"}};
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+        cr_assert(json_object_get(json_object_get(paths, routes[i][0]), routes[i][1]) != NULL, "%s %s undocumented",
+                  routes[i][1], routes[i][0]);
+    json_decref(j);
+    svc_stop(&s);
+}
