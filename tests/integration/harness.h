@@ -76,6 +76,9 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     return len;
 }
 
+/** HTTP version of http_do (CURL_HTTP_VERSION_*); each Criterion test runs in its own process. */
+static long harness_http_version = CURL_HTTP_VERSION_1_1;
+
 /** One request on a fresh connection. body == NULL means GET (unless method says otherwise). */
 static inline void http_do(http_res_t *r, const char *method, const char *url, const char *body, size_t body_len,
                            long timeout_ms)
@@ -91,6 +94,7 @@ static inline void http_do(http_res_t *r, const char *method, const char *url, c
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, harness_http_version);
     if (body != NULL) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
