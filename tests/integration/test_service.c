@@ -278,3 +278,30 @@ Test(service, default_openapi_document_describes_every_route)
     json_decref(j);
     svc_stop(&s);
 }
+
+Test(service, http2_clients_that_reset_cancel_timers_and_downstream_calls)
+{
+    /* Over HTTP/2 h2o disposes of a request as soon as its stream is reset: this drives the dispose hooks that
+     * unlink a pending timer and cancel a pending downstream call (ASan checks they leave nothing behind). */
+    harness_http_version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE;
+    svc_t down, up;
+    SVC_START(&down, "--slow-delay-min-ms", "2000", "--slow-delay-max-ms", "2000", "--shutdown-grace-ms", "100");
+    char url[128];
+    snprintf(url, sizeof(url), "%s/api/v1/dummy/slow", down.base);
+    SVC_START(&up, "--downstream-url", url, "--slow-delay-min-ms", "2000", "--slow-delay-max-ms", "2000", FAST);
+    const char *paths[] = {"/api/v1/dummy/slow", "/api/v1/dummy/call-downstream"};
+    for (int i = 0; i < 4; i++) {
+        char u[128];
+        snprintf(u, sizeof(u), "%s%s", up.base, paths[i % 2]);
+        http_res_t r;
+        http_do(&r, "GET", u, NULL, 0, 100);
+        cr_assert_eq(r.rc, CURLE_OPERATION_TIMEDOUT);
+    }
+    http_res_t r;
+    http_get(&r, &up, "/api/v1/dummy/");
+    cr_assert_eq(r.status, 200);
+    double t0 = now_s();
+    svc_stop(&up); /* nothing in flight any more: the drain is immediate */
+    cr_assert(now_s() - t0 < 1.5, "drain waited %.2f s for requests whose clients had gone", now_s() - t0);
+    svc_stop(&down);
+}
