@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -117,9 +118,13 @@ static inline void http_get(http_res_t *r, const svc_t *s, const char *path)
     http_do(r, "GET", url, NULL, 0, 20000);
 }
 
-/** Points LeakSanitizer at tests/lsan.supp (h2o-internal suppressions only) unless the caller set LSAN_OPTIONS. */
-static inline void svc_sanitizer_env(void)
+/**
+ * Runs in the forked child before exec: dies with the test process, and points LeakSanitizer at
+ * tests/lsan.supp (h2o-internal suppressions only) unless the caller set LSAN_OPTIONS.
+ */
+static inline void svc_child_setup(void)
 {
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion ends the test process: take the service with it */
     const char *src = getenv("H2OTEL_SOURCE_DIR");
     if (src != NULL && getenv("LSAN_OPTIONS") == NULL) {
         char opt[1024];
@@ -152,7 +157,7 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         int err = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(out, 1);
         dup2(err, 2);
-        svc_sanitizer_env();
+        svc_child_setup();
         execv(bin, (char *const *)argv);
         _exit(127);
     }
