@@ -305,3 +305,26 @@ Test(service, http2_clients_that_reset_cancel_timers_and_downstream_calls)
     cr_assert(now_s() - t0 < 1.5, "drain waited %.2f s for requests whose clients had gone", now_s() - t0);
     svc_stop(&down);
 }
+
+Test(service, log_level_from_the_environment_silences_info_lines)
+{
+    setenv("H2OTEL_LOG_LEVEL", "warn", 1); /* this test's own process: inherited by the service only */
+    svc_t s;
+    SVC_START(&s, FAST);
+    http_res_t r;
+    http_get(&r, &s, "/api/v1/dummy/");
+    cr_assert_eq(r.status, 200);
+    char log_path[128];
+    snprintf(log_path, sizeof(log_path), "%s", s.log_path);
+    kill(s.pid, SIGTERM);
+    int st = svc_wait(&s, 20);
+    cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    FILE *fp = fopen(log_path, "r");
+    cr_assert(fp != NULL);
+    char line[4096];
+    while (fgets(line, sizeof(line), fp) != NULL)
+        cr_assert(strstr(line, "\"level\":\"info\"") == NULL, "info line at level warn: %s", line);
+    fclose(fp);
+    unlink(log_path);
+    unlink(s.err_path);
+}
