@@ -69,6 +69,14 @@ OTEL_API otel_status_t otel_tracer_provider_create(const otel_tracer_provider_op
                                                    otel_tracer_provider_t **out);
 
 /**
+ * The usual startup in one call: otel_resource_create_default(service_version), then
+ * otel_tracer_provider_options_from_env, then otel_tracer_provider_create. On OTEL_ERR_CONFIG `err`
+ * holds one line naming the variable (print it and exit 2); nothing is left allocated on error.
+ */
+OTEL_API otel_status_t otel_tracer_provider_create_from_env(const char *service_version, otel_tracer_provider_t **out,
+                                                            char *err, size_t err_len);
+
+/**
  * The tracer for `scope` (same name+version+schema URL gives the same tracer). The scope is
  * copied. Thread-safe (takes a mutex: get tracers at startup, not per request). NULL only on
  * allocation failure.

@@ -151,6 +151,26 @@ Test(trace_env, sdk_disabled_records_nothing_but_still_propagates)
     cr_expect(strstr(err, "OTEL_SDK_DISABLED") != NULL, "%s", err);
 }
 
+Test(trace_env, create_from_env_in_one_call)
+{
+    setenv("OTEL_TRACES_EXPORTER", "none", 1);
+    setenv("OTEL_SERVICE_NAME", "from-env", 1);
+    otel_tracer_provider_t *p = NULL;
+    char err[256];
+    cr_assert_eq(otel_tracer_provider_create_from_env("9.9", &p, err, sizeof(err)), OTEL_OK, "%s", err);
+    const otel_attribute_t *name = otel_resource_find(otel_tracer_provider_resource(p), OTEL_STR("service.name"));
+    cr_assert_not_null(name);
+    cr_expect_eq(name->value.u.string.len, 8);
+    cr_expect_not_null(otel_resource_find(otel_tracer_provider_resource(p), OTEL_STR("service.version")));
+    otel_tracer_provider_destroy(p);
+    setenv("OTEL_BSP_MAX_QUEUE_SIZE", "lots", 1);
+    setenv("OTEL_TRACES_EXPORTER", "console", 1);
+    p = NULL;
+    cr_expect_eq(otel_tracer_provider_create_from_env(NULL, &p, err, sizeof(err)), OTEL_ERR_CONFIG);
+    cr_expect_null(p);
+    cr_expect(strstr(err, "OTEL_BSP_MAX_QUEUE_SIZE") != NULL, "%s", err);
+}
+
 static mem_exporter_t mem;
 
 static otel_status_t mem_factory(void *data, otel_span_exporter_t *out, char *err, size_t err_len)

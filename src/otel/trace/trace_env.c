@@ -101,3 +101,21 @@ otel_status_t otel_tracer_provider_options_from_env(otel_tracer_provider_options
     *options = o;
     return OTEL_OK;
 }
+
+otel_status_t otel_tracer_provider_create_from_env(const char *service_version, otel_tracer_provider_t **out, char *err,
+                                                   size_t err_len)
+{
+    if (out == NULL)
+        return OTEL_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    otel_tracer_provider_options_t o;
+    otel_tracer_provider_options_init(&o);
+    o.resource = otel_resource_create_default(service_version);
+    if (o.resource == NULL)
+        return OTEL_ERR_NO_MEMORY;
+    otel_status_t s = otel_tracer_provider_options_from_env(&o, err, err_len);
+    if (s == OTEL_OK)
+        s = otel_tracer_provider_create(&o, out);
+    otel_resource_destroy(o.resource); /* the provider holds its own reference */
+    return s;
+}
