@@ -38,6 +38,19 @@ static bool wait_for(_Atomic size_t *counter, size_t want, int timeout_ms)
     return atomic_load(counter) >= want;
 }
 
+/* Polls until the export thread has taken everything queued (it then is inside export_spans or idle). */
+static bool wait_queue_empty(otel_span_processor_t *proc)
+{
+    otel_span_processor_stats_t st;
+    for (int i = 0; i < 5000; i++) {
+        otel_span_processor_get_stats(proc, &st);
+        if (st.queue_size == 0)
+            return true;
+        usleep(1000);
+    }
+    return false;
+}
+
 Test(trace_batch, defaults_follow_the_spec)
 {
     otel_batch_span_processor_options_t o;
@@ -81,13 +94,7 @@ Test(trace_batch, full_queue_drops_and_counts_without_blocking)
     atomic_store(&mem.delay_ms, 600000); /* the first export holds the thread while we overfill */
     spans(p, 16);                        /* a full batch: wakes the exporter, which takes all 16 and hangs */
     otel_span_processor_stats_t st;
-    for (int i = 0; i < 5000; i++) {
-        otel_span_processor_get_stats(proc, &st);
-        if (st.queue_size == 0)
-            break;
-        usleep(1000);
-    }
-    cr_assert_eq(st.queue_size, 0);
+    cr_assert(wait_queue_empty(proc), "the export thread took the batch");
     uint64_t t0 = otel_time_monotonic_ns();
     spans(p, 100);
     uint64_t took_ms = (otel_time_monotonic_ns() - t0) / 1000000u;
@@ -150,12 +157,7 @@ Test(trace_batch, force_flush_and_shutdown_are_bounded_by_their_timeout)
     atomic_store(&mem.delay_ms, 600000); /* a hung exporter */
     spans(p, 8);
     otel_span_processor_stats_t st;
-    for (int i = 0; i < 5000; i++) {
-        otel_span_processor_get_stats(proc, &st);
-        if (st.queue_size == 0)
-            break;
-        usleep(1000);
-    }
+    cr_assert(wait_queue_empty(proc), "the export thread took the batch");
     uint64_t t0 = otel_time_monotonic_ns();
     cr_expect_eq(otel_span_processor_force_flush(proc, 200), OTEL_ERR_TIMEOUT);
     uint64_t took = (otel_time_monotonic_ns() - t0) / 1000000u;
