@@ -84,6 +84,15 @@ typedef struct otel_otlp_stats {
 /** Reads the counters of `signal`'s exporters. Thread-safe. */
 OTEL_API void otel_otlp_get_stats(otel_otlp_signal_t signal, otel_otlp_stats_t *stats);
 
+/**
+ * Publishes the counters above as observable counters in `meter` (the service's own meter):
+ * otel.sdk.exporter.{span,metric_data_point,log}.exported (error.type=export_failed|rejected for
+ * losses; otel.component.type=otlp_grpc_*_exporter) and otel.sdk.exporter.{span,metric,log}.retries.
+ * Call once per meter provider.
+ */
+typedef struct otel_meter otel_meter_t;
+OTEL_API otel_status_t otel_otlp_register_self_metrics(otel_meter_t *meter);
+
 #ifdef __cplusplus
 }
 #endif
