@@ -18,6 +18,8 @@ typedef struct otel_otlp__arena {
 
 /** `size` zeroed bytes aligned to 16, or NULL on allocation failure. */
 void *otel_otlp__arena_alloc(otel_otlp__arena_t *arena, size_t size);
+/** Same without zeroing (the caller fills every byte). */
+void *otel_otlp__arena_alloc_raw(otel_otlp__arena_t *arena, size_t size);
 /** Forgets every allocation, keeping the chunks. */
 void otel_otlp__arena_reset(otel_otlp__arena_t *arena);
 /** Frees every chunk. NULL-safe. */
