@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
+#include "common/common_internal.h"
 #include "export/otlp_encode_internal.h"
 #include "otel/otel.h"
 
@@ -25,7 +26,7 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* A typical server span of the service: 7 attributes, no events; ids vary. */
+/* A typical server span of the service: 7 attributes, no events; random ids and times. */
 static int encode_bench(int iterations)
 {
     otel_attribute_t ra[4] = {OTEL_ATTR_STR("service.name", "h2otel"), OTEL_ATTR_STR("service.version", "0.1.0"),
@@ -51,10 +52,10 @@ static int encode_bench(int iterations)
                                 .attribute_count = 7,
                                 .resource = res,
                                 .scope = &scope};
-        for (int b = 0; b < 16; b++)
-            s->trace_id.bytes[b] = (uint8_t)(i * 31 + b * 7);
-        for (int b = 0; b < 8; b++)
-            s->span_id.bytes[b] = (uint8_t)(i * 17 + b * 3 + 1);
+        otel_random__fill(s->trace_id.bytes, 16); /* random ids, as in real traffic (they do not compress) */
+        otel_random__fill(s->span_id.bytes, 8);
+        s->start_time_unix_ns += otel_random__u64() % 1000000;
+        s->end_time_unix_ns += otel_random__u64() % 100000000;
         ptrs[i] = s;
     }
     otel_otlp__arena_t arena = {0};
