@@ -6,9 +6,8 @@
 #include <string.h>
 #include <time.h>
 #include "common/common_internal.h"
+#include "config/env_internal.h"
 #include "logs/logs_internal.h"
-
-otel_status_t otel_log__env_u32(const char *name, uint32_t min, uint32_t *out, char *err, size_t err_len);
 
 /* A cell of the bounded MPMC ring (D. Vyukov's design): `seq` says whose turn the cell is. */
 typedef struct cell {
@@ -54,10 +53,10 @@ otel_status_t otel_batch_log_record_processor_options_from_env(otel_batch_log_re
 {
     otel_batch_log_record_processor_options_t o = *options;
     otel_status_t st;
-    if ((st = otel_log__env_u32("OTEL_BLRP_MAX_QUEUE_SIZE", 1, &o.max_queue_size, err, err_len)) ||
-        (st = otel_log__env_u32("OTEL_BLRP_SCHEDULE_DELAY", 1, &o.schedule_delay_ms, err, err_len)) ||
-        (st = otel_log__env_u32("OTEL_BLRP_EXPORT_TIMEOUT", 1, &o.export_timeout_ms, err, err_len)) ||
-        (st = otel_log__env_u32("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", 1, &o.max_export_batch_size, err, err_len)))
+    if ((st = otel_env__get_u32("OTEL_BLRP_MAX_QUEUE_SIZE", 1, &o.max_queue_size, err, err_len)) ||
+        (st = otel_env__get_u32("OTEL_BLRP_SCHEDULE_DELAY", 1, &o.schedule_delay_ms, err, err_len)) ||
+        (st = otel_env__get_u32("OTEL_BLRP_EXPORT_TIMEOUT", 1, &o.export_timeout_ms, err, err_len)) ||
+        (st = otel_env__get_u32("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", 1, &o.max_export_batch_size, err, err_len)))
         return st;
     *options = o;
     return OTEL_OK;
