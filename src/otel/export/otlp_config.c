@@ -69,7 +69,7 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
             options->insecure = false;
         } else if (strstr(v, "://") != NULL) {
             return otel_env__error(err, err_len, "%s: unsupported scheme in '%s' (use http://, https:// or host:port)",
-                                name, v);
+                                   name, v);
         }
         char host[512];
         size_t n = strcspn(target, "/"); /* a path (e.g. "/") means nothing to gRPC */
@@ -94,7 +94,7 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
         unsigned long ms = strtoul(v, &end, 10);
         if (!isdigit((unsigned char)v[0]) || *end != '\0' || errno != 0 || ms == 0 || ms > 86400000UL)
             return otel_env__error(err, err_len, "%s: expected a timeout in milliseconds (1..86400000), got '%s'", name,
-                                v);
+                                   v);
         options->timeout_ms = (uint32_t)ms;
     }
     if ((v = lookup(signal, "HEADERS", name, sizeof(name))) != NULL) {
