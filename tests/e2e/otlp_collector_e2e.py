@@ -5,7 +5,9 @@
 #  2. the bytes we send are decoded by the official Python bindings (opentelemetry-proto) and pass
 #     the very same assertions (independent decoder);
 #  3. faults: Collector absent at start, started, killed mid-run, restarted: no crash, emitting never
-#     blocks, every record is exported or counted, export resumes within seconds.
+#     blocks, every record is exported or counted, export resumes within seconds;
+#  4. the service's path: the SDK configured from OTEL_* only (the seed's TRACES_ENDPOINT=host:port +
+#     TRACES_INSECURE=true form), a log and a measurement inside a span, the SDK's own metrics.
 # Usage: python otlp_collector_e2e.py COLLECTOR_BIN EMITTER_BIN
 import base64
 import json
@@ -378,6 +380,49 @@ def main():
         bodies = [r["body"]["stringValue"] for d in docs for rl in d["resourceLogs"] for sl in rl["scopeLogs"]
                   for r in sl["logRecords"]]
         check(any(b.startswith("outage-") for b in bodies), "the restarted collector received records")
+        stop(procs.pop())
+
+        # 4: configuration from the environment only, as the service does it.
+        port, health = free_port(), free_port()
+        cfg = os.path.join(work, "env.yaml")
+        collector_config(cfg, port, health, work, "-env")
+        procs.append(start_collector(collector, cfg, health, log))
+        env = dict(os.environ)
+        for k in list(env):
+            if k.startswith("OTEL_"):
+                del env[k]
+        env.update({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"127.0.0.1:{port}",
+                    "OTEL_EXPORTER_OTLP_TRACES_INSECURE": "true",
+                    "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}",
+                    "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
+                    "OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=h2otel%20e2e"})
+        run = subprocess.run([emitter, "env"], capture_output=True, text=True, timeout=60, env=env)
+        print(run.stderr.strip())
+        eq(run.returncode, 0, "env emitter exit status")
+        ids = json.loads(run.stdout)
+        spans = [s for d in read_json_lines(os.path.join(work, "traces-env.json"), lambda d: len(d) > 0)
+                 for rs in d["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]]
+        eq([(s["name"], s["traceId"], s["spanId"], s["kind"]) for s in spans],
+           [("GET /env", ids["trace_id"], ids["span_id"], 2)], "env: the span")
+        recs = [r for d in read_json_lines(os.path.join(work, "logs-env.json"), lambda d: len(d) > 0)
+                for rl in d["resourceLogs"] for sl in rl["scopeLogs"] for r in sl["logRecords"]]
+        eq([(r["body"], r.get("traceId"), r.get("spanId")) for r in recs],
+           [({"stringValue": "inside the span"}, ids["trace_id"], ids["span_id"])], "env: log correlated to the span")
+        metrics = {}
+        for d in read_json_lines(os.path.join(work, "metrics-env.json"),
+                                 lambda d: any("otel.sdk.log.created" in json.dumps(x) for x in d)):
+            for rm in d["resourceMetrics"]:
+                for sm in rm["scopeMetrics"]:
+                    for m in sm["metrics"]:
+                        metrics[m["name"]] = m
+        req = metrics.get("e2e.env.requests", {}).get("sum", {}).get("dataPoints", [{}])[0]
+        eq((req.get("asInt"), attrs(req.get("attributes")).get("http.route")), ("3", {"stringValue": "/env"}),
+           "env: the measurement")
+        sdk_spans = metrics.get("otel.sdk.exporter.span.exported", {}).get("sum", {}).get("dataPoints", [])
+        ok_points = [p for p in sdk_spans if "error.type" not in attrs(p.get("attributes"))]
+        eq([p.get("asInt") for p in ok_points], ["1"], "env: otel.sdk.exporter.span.exported counts the span")
+        created = metrics.get("otel.sdk.log.created", {}).get("sum", {}).get("dataPoints", [{}])[0]
+        eq(created.get("asInt"), "1", "env: otel.sdk.log.created")
     finally:
         for p in procs:
             stop(p)
