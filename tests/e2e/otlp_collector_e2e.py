@@ -414,10 +414,28 @@ def main():
             for rm in d["resourceMetrics"]:
                 for sm in rm["scopeMetrics"]:
                     for m in sm["metrics"]:
-                        metrics[m["name"]] = m
+                        metrics.setdefault(m["name"], m)  # the first collection (force_flush) has the exemplars
         req = metrics.get("e2e.env.requests", {}).get("sum", {}).get("dataPoints", [{}])[0]
         eq((req.get("asInt"), attrs(req.get("attributes")).get("http.route")), ("3", {"stringValue": "/env"}),
            "env: the measurement")
+        h = metrics.get("e2e.env.duration", {}).get("histogram", {})
+        hp = h.get("dataPoints", [{}])[0]
+        eq((h.get("aggregationTemporality"), hp.get("count"), hp.get("sum"), hp.get("min"), hp.get("max")),
+           (2, "2", 3.542, 0.042, 3.5), "env: SDK histogram (cumulative, count, sum, min, max)")
+        eq(len(hp.get("explicitBounds", [])), 14, "env: histogram bounds")
+        eq(sum(int(c) for c in hp.get("bucketCounts", [])), 2, "env: histogram bucket counts")
+        exemplars = hp.get("exemplars", [])
+        check(any(e.get("traceId") == ids["trace_id"] and e.get("spanId") == ids["span_id"] for e in exemplars),
+              f"env: a histogram exemplar points at the span ({exemplars})")
+        e = metrics.get("e2e.env.size", {}).get("exponentialHistogram", {}).get("dataPoints", [{}])[0]
+        eq((e.get("count"), e.get("sum"), e.get("min"), e.get("max")), ("2", 5000.0, 1000.0, 4000.0),
+           "env: SDK exponential histogram")
+        eq(sum(int(c) for c in e.get("positive", {}).get("bucketCounts", [])), 2, "env: exponential buckets")
+        ud = metrics.get("e2e.env.inflight", {}).get("sum", {})
+        eq((ud.get("isMonotonic", False), ud.get("dataPoints", [{}])[0].get("asInt")), (False, "3"),
+           "env: SDK up-down counter")
+        eq(metrics.get("e2e.env.temperature", {}).get("gauge", {}).get("dataPoints", [{}])[0].get("asDouble"), 21.5,
+           "env: SDK gauge")
         sdk_spans = metrics.get("otel.sdk.exporter.span.exported", {}).get("sum", {}).get("dataPoints", [])
         ok_points = [p for p in sdk_spans if "error.type" not in attrs(p.get("attributes"))]
         eq([p.get("asInt") for p in ok_points], ["1"], "env: otel.sdk.exporter.span.exported counts the span")
