@@ -336,13 +336,14 @@ def main():
             checker(proto_doc(os.path.join(work, f"{name}.bin"), cls), f"python-decoded {name}")
         stop(procs.pop())
 
-        # 3: absent at start (0-1.5 s), started, killed at 4 s, restarted at 5.5 s; the emitter runs 9 s.
+        # 3: absent at start (0-1.5 s), started, killed at 4 s, restarted at 5.5 s, frozen (SIGSTOP: a hung,
+        # "slow" Collector that accepts but never answers) from 7 to 8.5 s; the emitter runs 11 s.
         port, health = free_port(), free_port()
         cfg_a, cfg_b = os.path.join(work, "a.yaml"), os.path.join(work, "b.yaml")
         collector_config(cfg_a, port, health, work, "-a")
         collector_config(cfg_b, port, health, work, "-b")
         t0 = time.time()
-        em = subprocess.Popen([emitter, "outage", f"127.0.0.1:{port}", "9"], stdout=subprocess.PIPE,
+        em = subprocess.Popen([emitter, "outage", f"127.0.0.1:{port}", "11"], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
         time.sleep(1.5)
         t_start_a = time.time() - t0
@@ -353,6 +354,12 @@ def main():
         time.sleep(1.5)
         t_start_b = time.time() - t0
         procs.append(start_collector(collector, cfg_b, health, log))
+        time.sleep(max(0, 7 - (time.time() - t0)))
+        procs[-1].send_signal(signal.SIGSTOP)
+        t_stop = time.time() - t0
+        time.sleep(1.5)
+        procs[-1].send_signal(signal.SIGCONT)
+        t_cont = time.time() - t0
         out, _ = em.communicate(timeout=60)
         eq(em.returncode, 0, "outage emitter exit status (no crash)")
         summary = json.loads(out)
@@ -367,11 +374,15 @@ def main():
 
         first = resumed_after(t_start_a)
         second = resumed_after(t_start_b)
+        third = resumed_after(t_cont)
+        stalled = [e for ms, e, f in timeline if t_stop + 0.6 < ms / 1000 < t_cont - 0.1]
+        check(len(set(stalled)) <= 1, f"nothing is exported while the collector is frozen ({sorted(set(stalled))})")
         print(f"outage: {json.dumps({k: v for k, v in summary.items() if k != 'timeline'})}; collector up at "
-              f"{t_start_a:.1f}s, killed at {t_kill:.1f}s, back at {t_start_b:.1f}s; exports resumed "
-              f"{first}s / {second}s after each start")
+              f"{t_start_a:.1f}s, killed at {t_kill:.1f}s, back at {t_start_b:.1f}s, frozen {t_stop:.1f}-{t_cont:.1f}s; "
+              f"exports resumed {first}s / {second}s / {third}s after each start / the thaw")
         check(first is not None and first < 5, f"export starts within 5 s of the collector's start ({first})")
         check(second is not None and second < 5, f"export resumes within 5 s of the restart ({second})")
+        check(third is not None and third < 3, f"export resumes within 3 s of the thaw ({third})")
         check(summary["failed"] > 0, "records lost while the collector was away are counted")
         eq(summary["exported"] + summary["failed"] + summary["dropped"], summary["emitted"],
            "every record is exported, or counted as failed or dropped")
