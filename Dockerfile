@@ -31,7 +31,10 @@ RUN apt-get update \
 # are writable by the (non-root) process.
 RUN useradd --system --uid 10001 --home-dir /src --shell /usr/sbin/nologin h2otel \
     && chown -R 10001:10001 /src \
-    && ln -s /src/build/h2otel /usr/local/bin/h2otel
+    && ln -s /src/build/h2otel /usr/local/bin/h2otel \
+    && mkdir -p /usr/share/h2otel /etc/h2otel \
+    && ln -s /src/docs/openapi.yaml /usr/share/h2otel/openapi.yaml \
+    && cp /src/charts/h2otel/files/config.yaml /etc/h2otel/config.yaml
 USER 10001
 # H2OTEL_BUILD_TYPE=Debug (-O0 -g) and H2OTEL_DEBUG=1 (run under gdbserver on :2345) are set by the
 # chart's debug switch; see docs/kubernetes.md.
@@ -49,6 +52,7 @@ RUN apt-get update \
     && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin h2otel
 COPY --from=build /h2otel /usr/local/bin/h2otel
 COPY charts/h2otel/files/config.yaml /etc/h2otel/config.yaml
+COPY docs/openapi.yaml /usr/share/h2otel/openapi.yaml
 USER 10001:10001
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/h2otel"]

@@ -47,9 +47,15 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default (include "h2otel.fullname" .) .Values.otel.serviceName }}
 {{- end }}
 
-{{/* The configuration file: files/config.yaml with .Values.config deep-merged over it. */}}
+{{/* The configuration file: files/config.yaml, then the drain period and downstream URL from values,
+     then .Values.config deep-merged over it. */}}
 {{- define "h2otel.config" -}}
 {{- $base := .Files.Get "files/config.yaml" | fromYaml }}
+{{- $service := dict "shutdown_grace_ms" (mul .Values.shutdown.drainSeconds 1000) }}
+{{- with .Values.downstreamUrl }}
+{{- $_ := set $service "downstream" (dict "url" .) }}
+{{- end }}
+{{- $base = mustMergeOverwrite $base (dict "service" $service) }}
 {{- mustMergeOverwrite $base (deepCopy .Values.config) | toYaml }}
 {{- end }}
 
