@@ -4,5 +4,7 @@
 #define OTEL_OTEL_H
 
 #include "otel/common.h"
+#include "otel/trace.h"
+#include "otel/metrics.h"
 
 #endif

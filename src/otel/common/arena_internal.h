@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A chunked bump allocator whose chunks survive reset, and deep copies of attributes into it. */
+#ifndef OTEL_ARENA_INTERNAL_H
+#define OTEL_ARENA_INTERNAL_H
+
+#include "otel/common.h"
+
+typedef struct otel_arena__chunk otel_arena__chunk_t;
+
+/**
+ * Zero-initialise to use. Allocations never move; otel_arena__reset makes all chunks reusable
+ * (no free), so a recycled owner allocates nothing in the steady state.
+ */
+typedef struct otel_arena {
+    otel_arena__chunk_t *head;
+    otel_arena__chunk_t *cur;
+    size_t used; /* bytes used in cur */
+} otel_arena_t;
+
+/** `size` bytes aligned to 8, or NULL on allocation failure. */
+void *otel_arena__alloc(otel_arena_t *arena, size_t size);
+/** A copy of `s` (not NUL-terminated unless `nul`), or the empty slice on failure/empty input. */
+otel_str_t otel_arena__strdup(otel_arena_t *arena, otel_str_t s, bool nul);
+/** Forgets every allocation; keeps chunks up to `keep_bytes` in total, frees the rest. */
+void otel_arena__reset(otel_arena_t *arena, size_t keep_bytes);
+/** Frees every chunk. NULL-safe. */
+void otel_arena__dispose(otel_arena_t *arena);
+
+/** Truncates a UTF-8 string to at most `limit` bytes without splitting a character. */
+size_t otel_utf8__truncate(const char *s, size_t len, size_t limit);
+
+/**
+ * Deep-copies `src` into `dst` with every string (key, value, array items) and array in `arena`;
+ * string values are truncated to `value_length_limit` bytes (UINT32_MAX: no limit) at a UTF-8
+ * boundary. Returns false on allocation failure (dst is then an empty value).
+ */
+bool otel_attribute__copy(otel_arena_t *arena, otel_attribute_t *dst, const otel_attribute_t *src,
+                          uint32_t value_length_limit);
+/** Copies only the value (the key of dst is left as is). */
+bool otel_value__copy(otel_arena_t *arena, otel_value_t *dst, const otel_value_t *src, uint32_t value_length_limit);
+
+static inline bool otel_str__eq(otel_str_t a, otel_str_t b)
+{
+    return a.len == b.len && (a.len == 0 || __builtin_memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+#endif

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* otelc metrics internals: provider, meter, instrument and series layout shared by the metrics sources. */
+#ifndef OTEL_METRICS_INTERNAL_H
+#define OTEL_METRICS_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include "otel/metrics.h"
+#include "common/common_internal.h"
+#include "metrics/exp_histogram.h"
+
+#define OTEL_METRICS__CACHE_LINE 64
+/* Attributes per measurement beyond this are dropped (with a diagnostic): the canonical set is built on the stack. */
+#define OTEL_METRICS__MAX_ATTRS 128
+
+/** Spin-wait hint for the short try-locks (exemplar slots, exponential histogram cells). */
+static inline void otel_metrics__cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/* ---- attribute sets (attribute_set.c) ---- */
+
+/** Sorts `n` attributes by key into `out` (pointers), dropping earlier duplicates; returns the count kept. */
+size_t otel_metrics__attrs_canonicalize(const otel_attribute_t *attrs, size_t n, const otel_attribute_t **out);
+/** Hash of a canonical attribute list (order matters, so canonicalize first). */
+uint64_t otel_metrics__attrs_hash(const otel_attribute_t *const *sorted, size_t n);
+/** True when the canonical list equals the owned array `owned[0..m)`. */
+bool otel_metrics__attrs_equal(const otel_attribute_t *const *sorted, size_t n, const otel_attribute_t *owned,
+                               size_t m);
+/** A deep copy of the canonical list in one allocation (free() it); NULL on allocation failure. */
+otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t *const *sorted, size_t n);
+
+/* ---- validation (validate.c) ---- */
+
+/** NULL when valid, else a static reason. */
+const char *otel_metrics__check_name(const char *name);
+const char *otel_metrics__check_unit(const char *unit);
+const char *otel_metrics__check_description(const char *description);
+
+/* ---- exemplars (exemplar.c) ---- */
+
+typedef struct otel_metrics__exemplar_slot {
+    _Atomic uint32_t busy; /* try-lock: a writer that finds it taken skips its offer */
+    bool full;
+    otel_exemplar_t exemplar;
+} otel_metrics__exemplar_slot_t;
+
+/* ---- series: one attribute set of one instrument ---- */
+
+typedef struct otel_metrics__collect_state {
+    bool has_value;      /* cumulative: a point is reported */
+    otel_number_t total; /* sums: cumulative total; gauges: last value; observable: last observation */
+    otel_number_t prev;  /* observable sums: the previous observation (for delta) */
+    bool has_prev;
+    uint64_t gauge_seq; /* sync gauges: the sequence number seen at the previous collection */
+    uint64_t observed_epoch;
+    uint64_t *buckets; /* explicit histograms: cumulative bucket counts */
+    uint64_t count;
+    double sum;
+    double min;
+    double max;
+    otel_metrics__exp_state_t *exp_total; /* exponential histograms: cumulative state */
+} otel_metrics__collect_state_t;
+
+struct otel_metric_series {
+    otel_instrument_t *instrument;
+    struct otel_metric_series *next; /* instrument's list, newest first; immutable once published */
+    uint64_t hash;
+    otel_attribute_t *attrs; /* canonical, owned (one allocation) */
+    size_t attr_count;
+    bool is_overflow;
+    uint64_t created_ns;
+    unsigned char *cells; /* cells_per_series stripes of cell_stride bytes, cache-line aligned */
+    otel_metrics__exemplar_slot_t *exemplars;
+    uint32_t exemplar_slots;
+    _Atomic uint64_t exemplar_seen;      /* measurements offered since the last collection (fixed-size reservoir) */
+    otel_metrics__collect_state_t state; /* only touched by the collecting thread */
+};
+typedef struct otel_metric_series otel_metric_series_t;
+
+/* ---- instruments ---- */
+
+typedef enum otel_metrics__agg {
+    OTEL_METRICS__AGG_SUM,
+    OTEL_METRICS__AGG_GAUGE,
+    OTEL_METRICS__AGG_HISTOGRAM,
+    OTEL_METRICS__AGG_EXP_HISTOGRAM,
+    OTEL_METRICS__AGG_OBSERVED, /* observable instruments: the callback's values */
+} otel_metrics__agg_t;
+
+struct otel_instrument {
+    otel_meter_t *meter;
+    struct otel_instrument *next; /* meter's list */
+    char *name, *unit, *description;
+    otel_instrument_kind_t kind;
+    otel_number_type_t value_type;
+    otel_metrics__agg_t agg;
+    otel_exemplar_filter_t exemplar_filter;
+    double *bounds; /* explicit histograms */
+    size_t bound_count;
+    uint32_t exp_max_size;
+    int32_t exp_max_scale;
+    otel_observable_callback_t callback;
+    void *callback_user;
+
+    size_t cell_stride;
+    uint32_t cell_mask; /* cells_per_series - 1 */
+    uint32_t limit;     /* cardinality limit, overflow point included */
+
+    /* series table: fixed capacity (never resized, never shrunk) so lookups are lock-free */
+    _Atomic(otel_metric_series_t *) *slots;
+    size_t slot_mask;
+    _Atomic size_t series_count; /* regular series (overflow excluded) */
+    _Atomic(otel_metric_series_t *) series_head;
+    _Atomic(otel_metric_series_t *) overflow;
+    pthread_mutex_t lock; /* serialises series creation only */
+};
+
+struct otel_meter {
+    otel_meter_provider_t *provider;
+    struct otel_meter *next;
+    char *name, *version, *schema_url;
+    otel_instrument_t *instruments; /* newest first, guarded by provider->lock */
+};
+
+struct otel_meter_provider {
+    otel_meter_provider_options_t opts;
+    uint32_t cells_per_series;
+    pthread_mutex_t lock;         /* meters and instruments lists */
+    pthread_mutex_t collect_lock; /* one collection at a time */
+    otel_meter_t *meters;
+    uint64_t created_ns;
+    uint64_t last_collect_ns; /* delta start time */
+    uint64_t epoch;           /* collections so far */
+    struct otel_metrics__arena *arena;
+};
+
+struct otel_observer {
+    otel_instrument_t *instrument;
+    uint64_t epoch;
+};
+
+/* ---- series table and recording (series.c, record.c) ---- */
+
+/** The series for a canonical attribute list: found, created, or the overflow series; NULL on no memory. */
+otel_metric_series_t *otel_metrics__series_get(otel_instrument_t *inst, const otel_attribute_t *attrs, size_t n);
+void otel_metrics__series_free(otel_metric_series_t *series);
+/** Cell bytes per stripe for this instrument's aggregation (before cache-line rounding). */
+size_t otel_metrics__cell_size(const otel_instrument_t *inst);
+/** Initialises one stripe's cell (e.g. histogram min/max to +/-inf). */
+void otel_metrics__cell_init(const otel_instrument_t *inst, unsigned char *cell);
+
+/** Exemplar reservoir: slots for a new series (0 when the filter is always_off). */
+uint32_t otel_metrics__exemplar_slot_count(const otel_instrument_t *inst);
+/** Offers a measurement to the series' reservoir; `bucket` is the histogram bucket or -1. Never blocks. */
+void otel_metrics__exemplar_offer(otel_metric_series_t *series, otel_number_t value, int bucket,
+                                  const otel_span_context_t *ctx);
+/** Moves the reservoir's exemplars into `out` (capacity series->exemplar_slots), returns how many. */
+size_t otel_metrics__exemplar_take(otel_metric_series_t *series, otel_exemplar_t *out);
+
+/** Histogram bucket of `v`: the first i with v <= bounds[i], else bound_count. */
+static inline size_t otel_metrics__bucket_index(const double *bounds, size_t count, double v)
+{
+    if (count <= 16) {
+        size_t i = 0;
+        while (i < count && v > bounds[i])
+            i++;
+        return i;
+    }
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v > bounds[mid])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* ---- collection arena (arena.c) ---- */
+
+typedef struct otel_metrics__arena otel_metrics__arena_t;
+otel_metrics__arena_t *otel_metrics__arena_create(void);
+/** Zeroed, 16-byte aligned memory valid until the next reset; NULL on allocation failure. */
+void *otel_metrics__arena_alloc(otel_metrics__arena_t *arena, size_t size);
+void otel_metrics__arena_reset(otel_metrics__arena_t *arena);
+void otel_metrics__arena_destroy(otel_metrics__arena_t *arena);
+
+#endif

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The batch span processor: a bounded lock-free MPSC ring filled by ending threads, drained by one export thread. */
+#include <errno.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "common/common_internal.h"
+#include "config/env_internal.h"
+#include "trace/trace_internal.h"
+
+/* One ring slot (Vyukov's bounded queue): `seq` says whose turn the slot is. */
+typedef struct cell {
+    _Atomic size_t seq;
+    otel_span_t *span;
+} cell_t;
+
+typedef struct batch_processor {
+    otel_span_processor_t base;
+    otel_span_exporter_t exporter;
+    otel_batch_span_processor_options_t options;
+    size_t capacity, mask;
+    cell_t *cells;
+    const otel_span_data_t **batch;
+    otel_span_t **batch_spans;
+
+    _Alignas(64) _Atomic size_t tail; /* next slot producers claim */
+    _Alignas(64) _Atomic size_t head; /* next slot the export thread takes (written by it only) */
+    _Alignas(64) _Atomic uint64_t dropped;
+    _Atomic bool wake_pending; /* a size-triggered wake-up is already posted */
+    _Atomic bool stopping;     /* shutdown began: new spans are dropped */
+    _Atomic uint64_t exported, failed, calls, failures, export_ns;
+    _Atomic uint32_t refs; /* the owner and the export thread */
+
+    sem_t wake;
+    pthread_t thread;
+    bool thread_started, joined;
+    pthread_mutex_t lock; /* guards the fields below and pairs with `cond` */
+    pthread_cond_t cond;
+    uint64_t flush_requested, flush_done;
+    bool shutdown_requested, thread_exited;
+} batch_processor_t;
+
+void otel_batch_span_processor_options_init(otel_batch_span_processor_options_t *options)
+{
+    options->max_queue_size = 2048;
+    options->schedule_delay_ms = 5000;
+    options->export_timeout_ms = 30000;
+    options->max_export_batch_size = 512;
+}
+
+otel_status_t otel_batch_span_processor_options_from_env(otel_batch_span_processor_options_t *options, char *err,
+                                                         size_t err_len)
+{
+    otel_batch_span_processor_options_t o = *options;
+    otel_status_t s;
+    if ((s = otel_env__get_u32("OTEL_BSP_MAX_QUEUE_SIZE", 1, &o.max_queue_size, err, err_len)) != OTEL_OK ||
+        (s = otel_env__get_u32("OTEL_BSP_SCHEDULE_DELAY", 1, &o.schedule_delay_ms, err, err_len)) != OTEL_OK ||
+        (s = otel_env__get_u32("OTEL_BSP_EXPORT_TIMEOUT", 1, &o.export_timeout_ms, err, err_len)) != OTEL_OK ||
+        (s = otel_env__get_u32("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 1, &o.max_export_batch_size, err, err_len)) != OTEL_OK)
+        return s;
+    *options = o;
+    return OTEL_OK;
+}
+
+static void free_processor(batch_processor_t *p)
+{
+    /* Spans that arrived after the export thread's last drain are dropped here. */
+    size_t head = atomic_load(&p->head), tail = atomic_load(&p->tail);
+    for (; head < tail; head++) {
+        cell_t *c = &p->cells[head & p->mask];
+        if (atomic_load_explicit(&c->seq, memory_order_acquire) == head + 1) {
+            otel_span__release(c->span);
+            atomic_fetch_add(&p->dropped, 1);
+        }
+    }
+    otel_span_exporter__dispose(&p->exporter, p->options.export_timeout_ms);
+    sem_destroy(&p->wake);
+    pthread_cond_destroy(&p->cond);
+    pthread_mutex_destroy(&p->lock);
+    free(p->cells);
+    free(p->batch);
+    free(p->batch_spans);
+    free(p);
+}
+
+static void unref(batch_processor_t *p)
+{
+    if (atomic_fetch_sub(&p->refs, 1) == 1)
+        free_processor(p);
+}
+
+static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
+{
+    batch_processor_t *p = (batch_processor_t *)self;
+    if (__builtin_expect(atomic_load_explicit(&p->stopping, memory_order_relaxed), 0))
+        goto drop;
+    size_t pos = atomic_load_explicit(&p->tail, memory_order_relaxed);
+    cell_t *c;
+    for (;;) {
+        c = &p->cells[pos & p->mask];
+        size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
+        intptr_t diff = (intptr_t)seq - (intptr_t)pos;
+        if (diff == 0) {
+            if (atomic_compare_exchange_weak_explicit(&p->tail, &pos, pos + 1, memory_order_relaxed,
+                                                      memory_order_relaxed))
+                break;
+        } else if (diff < 0) {
+            goto drop; /* full */
+        } else {
+            pos = atomic_load_explicit(&p->tail, memory_order_relaxed);
+        }
+    }
+    c->span = span;
+    atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+    size_t size = pos + 1 - atomic_load_explicit(&p->head, memory_order_relaxed);
+    if (size >= p->options.max_export_batch_size && !atomic_load_explicit(&p->wake_pending, memory_order_relaxed) &&
+        !atomic_exchange(&p->wake_pending, true))
+        sem_post(&p->wake);
+    return;
+drop:
+    atomic_fetch_add_explicit(&p->dropped, 1, memory_order_relaxed);
+    otel_span__release(span);
+}
+
+/* Takes the span at `head`, waiting for a producer that claimed the slot but has not published it yet. */
+static otel_span_t *take(batch_processor_t *p, size_t head)
+{
+    cell_t *c = &p->cells[head & p->mask];
+    while (atomic_load_explicit(&c->seq, memory_order_acquire) != head + 1)
+        sched_yield();
+    otel_span_t *span = c->span;
+    atomic_store_explicit(&c->seq, head + p->capacity, memory_order_release);
+    atomic_store_explicit(&p->head, head + 1, memory_order_release);
+    return span;
+}
+
+/* Exports everything claimed before now, in batches. */
+static void drain(batch_processor_t *p)
+{
+    size_t head = atomic_load_explicit(&p->head, memory_order_relaxed);
+    size_t end = atomic_load_explicit(&p->tail, memory_order_acquire);
+    while (head < end) {
+        size_t n = 0;
+        while (n < p->options.max_export_batch_size && head < end) {
+            p->batch_spans[n] = take(p, head++);
+            p->batch[n] = &p->batch_spans[n]->data;
+            n++;
+        }
+        uint64_t start = otel_time_monotonic_ns();
+        otel_status_t s = p->exporter.export_spans(p->exporter.self, p->batch, n);
+        atomic_fetch_add_explicit(&p->export_ns, otel_time_monotonic_ns() - start, memory_order_relaxed);
+        atomic_fetch_add_explicit(&p->calls, 1, memory_order_relaxed);
+        if (s == OTEL_OK) {
+            atomic_fetch_add_explicit(&p->exported, n, memory_order_relaxed);
+        } else {
+            atomic_fetch_add_explicit(&p->failed, n, memory_order_relaxed);
+            atomic_fetch_add_explicit(&p->failures, 1, memory_order_relaxed);
+            OTEL_DIAG(OTEL_DIAG_WARN, "batch span processor: export of %zu spans failed: %s", n, otel_strerror(s));
+        }
+        for (size_t i = 0; i < n; i++)
+            otel_span__release(p->batch_spans[i]);
+    }
+}
+
+static void *export_thread(void *arg)
+{
+    batch_processor_t *p = arg;
+    uint64_t delay_ns = (uint64_t)p->options.schedule_delay_ms * 1000000u;
+    uint64_t deadline = otel_time_monotonic_ns() + delay_ns;
+    for (;;) {
+        struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+        int r = sem_clockwait(&p->wake, CLOCK_MONOTONIC, &ts);
+        bool timer = r != 0 && errno == ETIMEDOUT;
+        atomic_store(&p->wake_pending, false);
+        pthread_mutex_lock(&p->lock);
+        uint64_t flush = p->flush_requested;
+        bool stop = p->shutdown_requested;
+        bool flush_due = flush > p->flush_done;
+        pthread_mutex_unlock(&p->lock);
+
+        size_t queued = atomic_load(&p->tail) - atomic_load(&p->head);
+        if (timer || stop || flush_due || queued >= p->options.max_export_batch_size)
+            drain(p);
+        if (timer)
+            deadline = otel_time_monotonic_ns() + delay_ns;
+        if (flush_due && p->exporter.force_flush != NULL)
+            p->exporter.force_flush(p->exporter.self, p->options.export_timeout_ms);
+        if (flush_due) {
+            pthread_mutex_lock(&p->lock);
+            p->flush_done = flush;
+            pthread_cond_broadcast(&p->cond);
+            pthread_mutex_unlock(&p->lock);
+        }
+        if (stop)
+            break;
+    }
+    if (p->exporter.shutdown != NULL)
+        p->exporter.shutdown(p->exporter.self, p->options.export_timeout_ms);
+    p->exporter.shutdown = NULL;
+    pthread_mutex_lock(&p->lock);
+    p->thread_exited = true;
+    p->flush_done = p->flush_requested;
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    unref(p);
+    return NULL;
+}
+
+/* Waits on `cond` until *done or the deadline; returns OTEL_ERR_TIMEOUT on expiry. Lock held. */
+static otel_status_t wait_until(batch_processor_t *p, const uint64_t *done_seq, uint64_t want, const bool *done_flag,
+                                uint64_t deadline_ns)
+{
+    struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
+    while (!(done_seq != NULL && *done_seq >= want) && !(done_flag != NULL && *done_flag) && !p->thread_exited) {
+        if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) == ETIMEDOUT)
+            return (done_seq != NULL && *done_seq >= want) || (done_flag != NULL && *done_flag) || p->thread_exited
+                       ? OTEL_OK
+                       : OTEL_ERR_TIMEOUT;
+    }
+    return OTEL_OK;
+}
+
+static otel_status_t batch_force_flush(otel_span_processor_t *self, uint32_t timeout_ms)
+{
+    batch_processor_t *p = (batch_processor_t *)self;
+    uint64_t deadline = otel_time_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
+    pthread_mutex_lock(&p->lock);
+    if (p->thread_exited) {
+        pthread_mutex_unlock(&p->lock);
+        return OTEL_ERR_SHUTDOWN;
+    }
+    uint64_t want = ++p->flush_requested;
+    pthread_mutex_unlock(&p->lock);
+    sem_post(&p->wake);
+    pthread_mutex_lock(&p->lock);
+    otel_status_t s = wait_until(p, &p->flush_done, want, NULL, deadline);
+    pthread_mutex_unlock(&p->lock);
+    return s;
+}
+
+static otel_status_t batch_shutdown(otel_span_processor_t *self, uint32_t timeout_ms)
+{
+    batch_processor_t *p = (batch_processor_t *)self;
+    uint64_t deadline = otel_time_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
+    atomic_store(&p->stopping, true);
+    pthread_mutex_lock(&p->lock);
+    p->shutdown_requested = true;
+    pthread_mutex_unlock(&p->lock);
+    sem_post(&p->wake);
+    pthread_mutex_lock(&p->lock);
+    otel_status_t s = wait_until(p, NULL, 0, &p->thread_exited, deadline);
+    pthread_mutex_unlock(&p->lock);
+    if (s == OTEL_OK && !p->joined) {
+        pthread_join(p->thread, NULL);
+        p->joined = true;
+    }
+    return s;
+}
+
+static void batch_destroy(otel_span_processor_t *self)
+{
+    batch_processor_t *p = (batch_processor_t *)self;
+    otel_span_processor_shutdown(self, p->options.export_timeout_ms);
+    if (p->thread_started && !p->joined)
+        pthread_detach(p->thread); /* still exporting past its timeout: it frees p when done */
+    unref(p);
+}
+
+static void batch_get_stats(const otel_span_processor_t *self, otel_span_processor_stats_t *stats)
+{
+    batch_processor_t *p = (batch_processor_t *)self;
+    size_t head = atomic_load_explicit(&p->head, memory_order_relaxed);
+    size_t tail = atomic_load_explicit(&p->tail, memory_order_relaxed);
+    stats->spans_dropped = atomic_load_explicit(&p->dropped, memory_order_relaxed);
+    stats->spans_received = tail + stats->spans_dropped;
+    stats->spans_exported = atomic_load_explicit(&p->exported, memory_order_relaxed);
+    stats->spans_failed = atomic_load_explicit(&p->failed, memory_order_relaxed);
+    stats->export_calls = atomic_load_explicit(&p->calls, memory_order_relaxed);
+    stats->export_failures = atomic_load_explicit(&p->failures, memory_order_relaxed);
+    stats->export_ns_total = atomic_load_explicit(&p->export_ns, memory_order_relaxed);
+    stats->queue_size = tail >= head ? tail - head : 0;
+    stats->queue_capacity = p->capacity;
+}
+
+static const otel_span_processor__vtable_t batch_vtable = {
+    batch_on_end, batch_force_flush, batch_shutdown, batch_destroy, batch_get_stats,
+};
+
+otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_options_t *options,
+                                               otel_span_exporter_t exporter, otel_span_processor_t **out)
+{
+    otel_batch_span_processor_options_t o;
+    otel_batch_span_processor_options_init(&o);
+    if (options != NULL)
+        o = *options;
+    if (out == NULL || exporter.export_spans == NULL || o.max_queue_size == 0 || o.max_queue_size > (1u << 30) ||
+        o.schedule_delay_ms == 0 || o.max_export_batch_size == 0) {
+        otel_span_exporter__dispose(&exporter, 0);
+        return OTEL_ERR_INVALID_ARGUMENT;
+    }
+    size_t capacity = 1;
+    while (capacity < o.max_queue_size)
+        capacity <<= 1;
+    if (o.max_export_batch_size > capacity)
+        o.max_export_batch_size = (uint32_t)capacity;
+    batch_processor_t *p = calloc(1, sizeof(*p));
+    if (p == NULL) {
+        otel_span_exporter__dispose(&exporter, 0);
+        return OTEL_ERR_NO_MEMORY;
+    }
+    p->base.vt = &batch_vtable;
+    p->exporter = exporter;
+    p->options = o;
+    p->capacity = capacity;
+    p->mask = capacity - 1;
+    atomic_init(&p->refs, 2);
+    sem_init(&p->wake, 0, 0);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->cond, &attr);
+    pthread_condattr_destroy(&attr);
+    p->cells = calloc(capacity, sizeof(*p->cells));
+    p->batch = calloc(o.max_export_batch_size, sizeof(*p->batch));
+    p->batch_spans = calloc(o.max_export_batch_size, sizeof(*p->batch_spans));
+    if (p->cells == NULL || p->batch == NULL || p->batch_spans == NULL) {
+        free_processor(p);
+        return OTEL_ERR_NO_MEMORY;
+    }
+    for (size_t i = 0; i < capacity; i++)
+        atomic_init(&p->cells[i].seq, i);
+    if (pthread_create(&p->thread, NULL, export_thread, p) != 0) {
+        free_processor(p);
+        return OTEL_ERR_IO;
+    }
+    p->thread_started = true;
+    *out = &p->base;
+    return OTEL_OK;
+}

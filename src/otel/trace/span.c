@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Spans: start (parent, ids, sampling), attributes/events/links with limits, status, end, activation. */
+#include <stdlib.h>
+#include <string.h>
+#include "common/common_internal.h"
+#include "trace/trace_internal.h"
+
+#define ARENA_KEEP_BYTES (16u * 1024u)
+
+/* Returned when a span cannot be allocated: non-recording, invalid context, never recycled. */
+static otel_span_t noop_span;
+
+static _Thread_local otel_span_scope_t *current_scope;
+
+void otel_span__reset(otel_span_t *span)
+{
+    if (span->recording || span->data.tracestate.len > 0)
+        otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
+    otel_attribute_t *attributes = span->attributes;
+    otel_span_event_t *events = span->events;
+    otel_span_link_t *links = span->links;
+    memset(&span->data, 0, sizeof(span->data));
+    span->data.attributes = attributes;
+    span->data.events = events;
+    span->data.links = links;
+    span->recording = span->ended = span->status_final = false;
+    span->tracer = NULL;
+}
+
+void otel_span__free(otel_span_t *span)
+{
+    otel_arena__dispose(&span->arena);
+    free(span->attributes);
+    free(span->events);
+    free(span->links);
+    free(span);
+}
+
+static void random_ids(otel_trace_id_t *trace_id, otel_span_id_t *span_id)
+{
+    if (trace_id != NULL) {
+        do
+            otel_random__fill(trace_id->bytes, sizeof(trace_id->bytes));
+        while (!otel_trace_id_is_valid(trace_id));
+    }
+    uint64_t r;
+    do
+        r = otel_random__u64();
+    while (r == 0);
+    memcpy(span_id->bytes, &r, sizeof(r));
+}
+
+/* Grows a retained array to hold one more element, up to `limit` elements. */
+static bool grow(void **items, uint32_t *cap, uint32_t count, uint32_t limit, size_t size)
+{
+    if (count < *cap)
+        return true;
+    uint32_t want = *cap == 0 ? 8 : *cap * 2;
+    if (want > limit)
+        want = limit;
+    if (want <= count)
+        return false;
+    void *p = realloc(*items, (size_t)want * size);
+    if (p == NULL)
+        return false;
+    *items = p;
+    *cap = want;
+    return true;
+}
+
+static inline bool mutable_span(const otel_span_t *span)
+{
+    return span != NULL && span->recording && !span->ended;
+}
+
+static void set_attribute(otel_span_t *span, const otel_attribute_t *attr, const otel_span_limits_t *limits)
+{
+    if (attr->key.len == 0)
+        return; /* the spec makes an empty key invalid */
+    otel_span_data_t *d = &span->data;
+    for (size_t i = 0; i < d->attribute_count; i++) {
+        if (otel_str__eq(span->attributes[i].key, attr->key)) {
+            otel_value__copy(&span->arena, &span->attributes[i].value, &attr->value,
+                             limits->attribute_value_length_limit);
+            return;
+        }
+    }
+    if (d->attribute_count >= limits->attribute_count_limit ||
+        !grow((void **)&span->attributes, &span->attribute_cap, (uint32_t)d->attribute_count,
+              limits->attribute_count_limit, sizeof(otel_attribute_t))) {
+        d->dropped_attributes_count++;
+        return;
+    }
+    d->attributes = span->attributes;
+    if (otel_attribute__copy(&span->arena, &span->attributes[d->attribute_count], attr,
+                             limits->attribute_value_length_limit))
+        d->attribute_count++;
+    else
+        d->dropped_attributes_count++;
+}
+
+/* Copies up to `limit` attributes into the arena; the rest are counted in *dropped. */
+static const otel_attribute_t *copy_attributes(otel_span_t *span, const otel_attribute_t *attrs, size_t count,
+                                               uint32_t limit, size_t *kept, uint32_t *dropped)
+{
+    const otel_span_limits_t *limits = &span->tracer->provider->limits;
+    size_t n = count < limit ? count : limit;
+    *kept = 0;
+    *dropped = (uint32_t)(count - n);
+    if (n == 0)
+        return NULL;
+    otel_attribute_t *out = otel_arena__alloc(&span->arena, n * sizeof(*out));
+    if (out == NULL) {
+        *dropped = (uint32_t)count;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (otel_attribute__copy(&span->arena, &out[*kept], &attrs[i], limits->attribute_value_length_limit))
+            (*kept)++;
+        else
+            (*dropped)++;
+    }
+    return out;
+}
+
+static void add_link(otel_span_t *span, const otel_span_context_t *ctx, otel_str_t tracestate,
+                     const otel_attribute_t *attrs, size_t count)
+{
+    const otel_span_limits_t *limits = &span->tracer->provider->limits;
+    otel_span_data_t *d = &span->data;
+    if (d->link_count >= limits->link_count_limit ||
+        !grow((void **)&span->links, &span->link_cap, (uint32_t)d->link_count, limits->link_count_limit,
+              sizeof(otel_span_link_t))) {
+        d->dropped_links_count++;
+        return;
+    }
+    d->links = span->links;
+    otel_span_link_t *l = &span->links[d->link_count++];
+    l->context = *ctx;
+    l->tracestate = otel_arena__strdup(&span->arena, tracestate, false);
+    l->attributes = copy_attributes(span, attrs, count, limits->link_attribute_count_limit, &l->attribute_count,
+                                    &l->dropped_attributes_count);
+}
+
+otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, const otel_span_start_options_t *options)
+{
+    static const otel_span_start_options_t defaults;
+    if (tracer == NULL)
+        return &noop_span;
+    if (options == NULL)
+        options = &defaults;
+    otel_tracer_provider_t *provider = tracer->provider;
+
+    const otel_span_context_t *parent = NULL;
+    otel_str_t tracestate = {"", 0};
+    if (options->parent != NULL) {
+        parent = options->parent;
+        tracestate = options->parent_tracestate;
+    } else if (!options->root && (parent = otel_context_current()) != NULL) {
+        tracestate = otel_trace__current_tracestate(parent);
+    }
+    if (parent != NULL && !otel_span_context_is_valid(parent)) {
+        parent = NULL;
+        tracestate = (otel_str_t){"", 0};
+    }
+
+    otel_span_t *span = otel_span_pool__get();
+    if (span == NULL)
+        return &noop_span;
+    span->tracer = tracer;
+    otel_span_context_t *ctx = &span->context;
+    if (parent != NULL) {
+        ctx->trace_id = parent->trace_id;
+        random_ids(NULL, &ctx->span_id);
+    } else {
+        random_ids(&ctx->trace_id, &ctx->span_id);
+    }
+    ctx->is_remote = false;
+    otel_span_kind_t kind = options->kind == OTEL_SPAN_KIND_UNSPECIFIED ? OTEL_SPAN_KIND_INTERNAL : options->kind;
+    otel_sampling_decision_t decision =
+        atomic_load_explicit(&provider->shut_down, memory_order_relaxed)
+            ? OTEL_SAMPLING_DROP
+            : otel_sampler_should_sample(provider->sampler, parent, &ctx->trace_id, name, kind, options->attributes,
+                                         options->attribute_count);
+    ctx->trace_flags = decision == OTEL_SAMPLING_RECORD_AND_SAMPLE ? OTEL_TRACE_FLAGS_SAMPLED : 0;
+
+    otel_trace__counter_cell_t *cell = &provider->counters[otel_trace__thread_index() % OTEL_TRACE__COUNTER_CELLS];
+    atomic_fetch_add_explicit(&cell->started, 1, memory_order_relaxed);
+    otel_span_data_t *d = &span->data;
+    if (tracestate.len > 0)
+        d->tracestate = otel_arena__strdup(&span->arena, tracestate, false);
+    if (decision == OTEL_SAMPLING_DROP)
+        return span;
+
+    atomic_fetch_add_explicit(&cell->recording, 1, memory_order_relaxed);
+    span->recording = true;
+    d->trace_id = ctx->trace_id;
+    d->span_id = ctx->span_id;
+    d->trace_flags = ctx->trace_flags;
+    if (parent != NULL) {
+        d->parent_span_id = parent->span_id;
+        d->parent_is_remote = parent->is_remote;
+    }
+    d->name = otel_arena__strdup(&span->arena, name, false);
+    d->kind = kind;
+    d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time_now_ns();
+    d->resource = provider->resource;
+    d->scope = &tracer->scope;
+    for (size_t i = 0; i < options->attribute_count; i++)
+        set_attribute(span, &options->attributes[i], &provider->limits);
+    for (size_t i = 0; i < options->link_count; i++) {
+        const otel_span_link_t *l = &options->links[i];
+        add_link(span, &l->context, l->tracestate, l->attributes, l->attribute_count);
+    }
+    return span;
+}
+
+void otel_span_end(otel_span_t *span, uint64_t end_time_unix_ns)
+{
+    if (span == NULL || span == &noop_span || span->ended)
+        return;
+    span->ended = true;
+    if (!span->recording) {
+        otel_span__release(span);
+        return;
+    }
+    otel_tracer_provider_t *provider = span->tracer->provider;
+    span->data.end_time_unix_ns = end_time_unix_ns != 0 ? end_time_unix_ns : otel_time_now_ns();
+    if (span->data.end_time_unix_ns < span->data.start_time_unix_ns)
+        span->data.end_time_unix_ns = span->data.start_time_unix_ns;
+    otel_trace__counter_cell_t *cell = &provider->counters[otel_trace__thread_index() % OTEL_TRACE__COUNTER_CELLS];
+    atomic_fetch_add_explicit(&cell->ended, 1, memory_order_relaxed);
+    size_t n = provider->processor_count;
+    if (!(span->context.trace_flags & OTEL_TRACE_FLAGS_SAMPLED) || n == 0) {
+        otel_span__release(span);
+        return;
+    }
+    /* The caller's reference passes to the first processor; the others get one each. */
+    if (n > 1)
+        atomic_fetch_add_explicit(&span->refs, (uint32_t)(n - 1), memory_order_relaxed);
+    for (size_t i = 0; i < n; i++) {
+        otel_span_processor_t *p = provider->processors[i];
+        p->vt->on_end(p, span);
+    }
+}
+
+bool otel_span_is_recording(const otel_span_t *span)
+{
+    return span != NULL && span->recording && !span->ended;
+}
+
+otel_span_context_t otel_span_get_context(const otel_span_t *span)
+{
+    return span != NULL ? span->context : (otel_span_context_t){0};
+}
+
+otel_str_t otel_span_get_tracestate(const otel_span_t *span)
+{
+    return span != NULL && span->data.tracestate.len > 0 ? span->data.tracestate : (otel_str_t){"", 0};
+}
+
+void otel_span_set_attribute(otel_span_t *span, const otel_attribute_t *attribute)
+{
+    if (mutable_span(span) && attribute != NULL)
+        set_attribute(span, attribute, &span->tracer->provider->limits);
+}
+
+void otel_span_set_attributes(otel_span_t *span, const otel_attribute_t *attributes, size_t count)
+{
+    if (!mutable_span(span) || attributes == NULL)
+        return;
+    const otel_span_limits_t *limits = &span->tracer->provider->limits;
+    for (size_t i = 0; i < count; i++)
+        set_attribute(span, &attributes[i], limits);
+}
+
+void otel_span_add_event(otel_span_t *span, otel_str_t name, uint64_t time_unix_ns, const otel_attribute_t *attributes,
+                         size_t count)
+{
+    if (!mutable_span(span))
+        return;
+    const otel_span_limits_t *limits = &span->tracer->provider->limits;
+    otel_span_data_t *d = &span->data;
+    if (d->event_count >= limits->event_count_limit ||
+        !grow((void **)&span->events, &span->event_cap, (uint32_t)d->event_count, limits->event_count_limit,
+              sizeof(otel_span_event_t))) {
+        d->dropped_events_count++;
+        return;
+    }
+    d->events = span->events;
+    otel_span_event_t *e = &span->events[d->event_count++];
+    e->name = otel_arena__strdup(&span->arena, name, false);
+    e->time_unix_ns = time_unix_ns != 0 ? time_unix_ns : otel_time_now_ns();
+    e->attributes =
+        copy_attributes(span, attributes, attributes != NULL ? count : 0, limits->event_attribute_count_limit,
+                        &e->attribute_count, &e->dropped_attributes_count);
+}
+
+void otel_span_add_link(otel_span_t *span, const otel_span_context_t *context, otel_str_t tracestate,
+                        const otel_attribute_t *attributes, size_t count)
+{
+    if (!mutable_span(span) || context == NULL)
+        return;
+    if (!otel_span_context_is_valid(context) && tracestate.len == 0 && count == 0)
+        return;
+    add_link(span, context, tracestate, attributes, attributes != NULL ? count : 0);
+}
+
+void otel_span_set_status(otel_span_t *span, otel_status_code_t code, otel_str_t description)
+{
+    if (!mutable_span(span) || span->status_final || code == OTEL_STATUS_CODE_UNSET)
+        return;
+    if (code == OTEL_STATUS_CODE_OK) {
+        span->data.status_code = OTEL_STATUS_CODE_OK;
+        span->data.status_message = (otel_str_t){"", 0};
+        span->status_final = true;
+    } else if (code == OTEL_STATUS_CODE_ERROR) {
+        span->data.status_code = OTEL_STATUS_CODE_ERROR;
+        span->data.status_message = otel_arena__strdup(&span->arena, description, false);
+    }
+}
+
+void otel_span_update_name(otel_span_t *span, otel_str_t name)
+{
+    if (mutable_span(span))
+        span->data.name = otel_arena__strdup(&span->arena, name, false);
+}
+
+void otel_span_record_exception(otel_span_t *span, otel_str_t type, otel_str_t message,
+                                const otel_attribute_t *attributes, size_t count)
+{
+    if (!mutable_span(span))
+        return;
+    enum { MAX = 32 };
+    otel_attribute_t all[MAX];
+    size_t n = 0;
+    all[n++] = (otel_attribute_t){OTEL_STR("exception.type"), {.type = OTEL_VALUE_STRING, .u.string = type}};
+    all[n++] = (otel_attribute_t){OTEL_STR("exception.message"), {.type = OTEL_VALUE_STRING, .u.string = message}};
+    for (size_t i = 0; attributes != NULL && i < count && n < MAX; i++)
+        all[n++] = attributes[i];
+    otel_span_add_event(span, OTEL_STR("exception"), 0, all, n);
+    if (attributes != NULL && count > MAX - 2 && span->data.event_count > 0)
+        span->events[span->data.event_count - 1].dropped_attributes_count += (uint32_t)(count - (MAX - 2));
+}
+
+void otel_span_scope_begin(otel_span_scope_t *scope, otel_span_t *span)
+{
+    if (span == NULL)
+        span = &noop_span;
+    if (span != &noop_span)
+        otel_span__retain(span);
+    scope->span = span;
+    scope->context = span->context;
+    scope->previous = otel_context__set_current(&scope->context);
+    scope->previous_scope = current_scope;
+    current_scope = scope;
+}
+
+void otel_span_scope_end(otel_span_scope_t *scope)
+{
+    otel_context__set_current(scope->previous);
+    current_scope = scope->previous_scope;
+    if (scope->span != NULL && scope->span != &noop_span)
+        otel_span__release(scope->span);
+    scope->span = NULL;
+}
+
+otel_str_t otel_trace__current_tracestate(const otel_span_context_t *ctx)
+{
+    if (current_scope != NULL && ctx == &current_scope->context && current_scope->span != NULL)
+        return otel_span_get_tracestate(current_scope->span);
+    return (otel_str_t){"", 0};
+}
+
+unsigned otel_trace__thread_index(void)
+{
+    static _Atomic unsigned next_index;
+    static _Thread_local unsigned index = UINT32_MAX;
+    if (__builtin_expect(index == UINT32_MAX, 0))
+        index = atomic_fetch_add(&next_index, 1);
+    return index;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* otelc trace internals: the span object, its pool, tracers, providers and the processor vtable. */
+#ifndef OTEL_TRACE_INTERNAL_H
+#define OTEL_TRACE_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include "otel/trace.h"
+#include "common/arena_internal.h"
+
+typedef struct otel_span_pool otel_span_pool_t;
+
+/**
+ * A span. `data` is what exporters read; the arrays behind it and every copied string live in
+ * `arena` and in the retained arrays, all of which survive recycling through the pool.
+ */
+struct otel_span {
+    otel_span_data_t data;
+    otel_span_context_t context;
+    _Atomic uint32_t refs; /* the caller's handle, scopes, processors holding it */
+    bool recording;
+    bool ended;
+    bool status_final;
+    otel_tracer_t *tracer;
+    otel_span_pool_t *pool; /* the per-thread pool it returns to */
+    otel_span_t *next_free; /* pool links */
+    otel_attribute_t *attributes;
+    uint32_t attribute_cap;
+    otel_span_event_t *events;
+    uint32_t event_cap;
+    otel_span_link_t *links;
+    uint32_t link_cap;
+    otel_arena_t arena;
+};
+
+/* Pool (span_pool.c). */
+/** A clean span from this thread's pool (refs = 1), or NULL on allocation failure. */
+otel_span_t *otel_span_pool__get(void);
+/** Returns a span whose last reference was dropped to the pool it came from (any thread). */
+void otel_span_pool__put(otel_span_t *span);
+/** Counts for tests: spans allocated by this thread's pool so far, and free in it now (local only). */
+size_t otel_span_pool__allocated(void);
+
+static inline void otel_span__retain(otel_span_t *span)
+{
+    atomic_fetch_add_explicit(&span->refs, 1, memory_order_relaxed);
+}
+
+/** Drops one reference; the last returns the span to its pool. */
+static inline void otel_span__release(otel_span_t *span)
+{
+    /* A sole owner needs no atomic read-modify-write: nobody else can add a reference. */
+    if (atomic_load_explicit(&span->refs, memory_order_acquire) == 1 ||
+        atomic_fetch_sub_explicit(&span->refs, 1, memory_order_acq_rel) == 1)
+        otel_span_pool__put(span);
+}
+
+/* Processors. on_end receives a span with one reference that the processor now owns. */
+typedef struct otel_span_processor__vtable {
+    void (*on_end)(otel_span_processor_t *self, otel_span_t *span);
+    otel_status_t (*force_flush)(otel_span_processor_t *self, uint32_t timeout_ms);
+    otel_status_t (*shutdown)(otel_span_processor_t *self, uint32_t timeout_ms);
+    void (*destroy)(otel_span_processor_t *self);
+    void (*get_stats)(const otel_span_processor_t *self, otel_span_processor_stats_t *stats);
+} otel_span_processor__vtable_t;
+
+struct otel_span_processor {
+    const otel_span_processor__vtable_t *vt;
+    _Atomic bool shut_down;
+};
+
+/** Calls exporter->shutdown (if any) and destroy (if any). */
+void otel_span_exporter__dispose(otel_span_exporter_t *exporter, uint32_t timeout_ms);
+
+/* Per-thread-sharded counters: cache-line cells so threads do not share a line. */
+#define OTEL_TRACE__COUNTER_CELLS 16
+typedef struct otel_trace__counter_cell {
+    _Alignas(64) _Atomic uint64_t started;
+    _Atomic uint64_t recording;
+    _Atomic uint64_t ended;
+} otel_trace__counter_cell_t;
+
+/** This thread's small index (0, 1, 2, ... in first-use order). */
+unsigned otel_trace__thread_index(void);
+
+struct otel_tracer {
+    otel_tracer_provider_t *provider;
+    otel_scope_t scope; /* strings and attributes in `arena` */
+    otel_arena_t arena;
+};
+
+struct otel_tracer_provider {
+    otel_resource_t *resource;
+    otel_sampler_t *sampler;
+    otel_span_limits_t limits;
+    otel_span_processor_t *processors[OTEL_TRACER_PROVIDER_MAX_PROCESSORS];
+    size_t processor_count;
+    _Atomic bool shut_down;
+    bool leak_on_destroy; /* an exporter outlived its shutdown timeout: spans may still point at us */
+    pthread_mutex_t lock; /* tracers list */
+    otel_tracer_t **tracers;
+    size_t tracer_count;
+    otel_trace__counter_cell_t counters[OTEL_TRACE__COUNTER_CELLS];
+};
+
+/** Tracestate of the span active on this thread when `ctx` is its context (else empty). */
+otel_str_t otel_trace__current_tracestate(const otel_span_context_t *ctx);
+
+#endif
