@@ -172,7 +172,8 @@ OTEL_API otel_status_t otel_periodic_reader_create(otel_meter_provider_t *provid
                                                    const otel_periodic_reader_options_t *opts,
                                                    otel_periodic_reader_t **out);
 
-/** Collects and exports now and waits up to `timeout_ms` for it. OTEL_ERR_TIMEOUT, OTEL_ERR_SHUTDOWN. */
+/** Collects and exports now, then flushes the exporter (both on the reader thread), waiting up to `timeout_ms`.
+ * OTEL_ERR_TIMEOUT, OTEL_ERR_SHUTDOWN, or the export/flush status. Thread-safe. */
 OTEL_API otel_status_t otel_periodic_reader_force_flush(otel_periodic_reader_t *reader, uint64_t timeout_ms);
 
 /**

@@ -92,17 +92,19 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
         _Atomic uint64_t *cell = (_Atomic uint64_t *)my_cell(s);
         if (v.type == OTEL_NUMBER_INT64) {
             if (inst->kind == OTEL_INSTRUMENT_COUNTER && v.as_int < 0)
-                goto negative;
+                goto rejected;
             atomic_fetch_add_explicit(cell, (uint64_t)v.as_int, memory_order_relaxed);
         } else {
             if (!isfinite(v.as_double) || (inst->kind == OTEL_INSTRUMENT_COUNTER && v.as_double < 0))
-                goto negative;
+                goto rejected;
             add_double(cell, v.as_double);
         }
         offer_exemplar(s, v, -1);
         return;
     }
     case OTEL_METRICS__AGG_GAUGE: {
+        if (v.type == OTEL_NUMBER_DOUBLE && !isfinite(v.as_double))
+            goto rejected;
         _Atomic uint64_t *cell = (_Atomic uint64_t *)s->cells;
         atomic_store_explicit(&cell[0], v.type == OTEL_NUMBER_INT64 ? (uint64_t)v.as_int : double_to_bits(v.as_double),
                               memory_order_relaxed);
@@ -112,8 +114,8 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
     }
     case OTEL_METRICS__AGG_HISTOGRAM: {
         double d = as_double(v);
-        if (isnan(d))
-            goto negative;
+        if (!isfinite(d))
+            goto rejected;
         _Atomic uint64_t *cell = (_Atomic uint64_t *)my_cell(s);
         size_t b = otel_metrics__bucket_index(inst->bounds, inst->bound_count, d);
         atomic_fetch_add_explicit(&cell[3 + b], 1, memory_order_relaxed);
@@ -126,7 +128,7 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
     case OTEL_METRICS__AGG_EXP_HISTOGRAM: {
         double d = as_double(v);
         if (!isfinite(d))
-            goto negative;
+            goto rejected;
         unsigned char *cell = my_cell(s);
         _Atomic uint32_t *lock = (_Atomic uint32_t *)cell;
         while (atomic_exchange_explicit(lock, 1, memory_order_acquire) != 0)
@@ -141,7 +143,7 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
         return;
     }
     return;
-negative:
+rejected:
     OTEL_DIAG(OTEL_DIAG_WARN, "instrument \"%s\": value rejected (negative counter increment, NaN or infinity)",
               inst->name);
 }
