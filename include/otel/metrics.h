@@ -229,6 +229,22 @@ OTEL_API otel_status_t otel_metrics_env_read(otel_metrics_env_t *env, char *err,
 OTEL_API otel_status_t otel_metrics_setup_from_env(const otel_resource_t *resource, otel_meter_provider_t **provider,
                                                    otel_periodic_reader_t **reader, char *err, size_t err_len);
 
+/* ------------------------------------------------------------------------------------ self-observability -- */
+
+struct otel_tracer_provider;
+
+/**
+ * Registers observable instruments on `meter` that report the tracer provider's own counters at each
+ * collection: otel.sdk.span.started, otel.sdk.span.live, otel.sdk.processor.span.processed (dropped ones with
+ * error.type=queue_full), otel.sdk.exporter.span.exported (failed ones with error.type=export_failed),
+ * otel.sdk.processor.span.queue.size and .queue.capacity. `tracer_provider` must outlive the meter provider.
+ */
+OTEL_API otel_status_t otel_metrics_observe_tracer_provider(otel_meter_t *meter,
+                                                            struct otel_tracer_provider *tracer_provider);
+
+/** Registers otelc.sdk.metric_reader.exports (export calls; failed ones with error.type=export_failed). */
+OTEL_API otel_status_t otel_metrics_observe_periodic_reader(otel_meter_t *meter, const otel_periodic_reader_t *reader);
+
 #ifdef __cplusplus
 }
 #endif
