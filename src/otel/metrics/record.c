@@ -189,8 +189,18 @@ otel_bound_instrument_t *otel_instrument_bind(otel_instrument_t *inst, const ote
 
 void otel_bound_record_int64(otel_bound_instrument_t *bound, int64_t value)
 {
-    if (bound != NULL)
-        record(bound, from_int(bound->instrument, value));
+    if (bound == NULL)
+        return;
+    const otel_instrument_t *inst = bound->instrument;
+    /* the commonest hot-path call, an int counter add, without the general dispatch */
+    if (__builtin_expect(inst->agg == OTEL_METRICS__AGG_SUM && inst->value_type == OTEL_NUMBER_INT64 && value >= 0,
+                         1)) {
+        atomic_fetch_add_explicit((_Atomic uint64_t *)my_cell(bound), (uint64_t)value, memory_order_relaxed);
+        if (inst->exemplar_filter != OTEL_EXEMPLAR_FILTER_ALWAYS_OFF)
+            offer_exemplar(bound, (otel_number_t){.type = OTEL_NUMBER_INT64, .as_int = value}, -1);
+        return;
+    }
+    record(bound, from_int(inst, value));
 }
 
 void otel_bound_record_double(otel_bound_instrument_t *bound, double value)
