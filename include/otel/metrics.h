@@ -76,6 +76,43 @@ OTEL_API otel_status_t otel_meter_provider_collect(otel_meter_provider_t *provid
                                                    otel_temporality_preference_t preference, otel_metrics_sink_t sink,
                                                    void *user);
 
+/* ---------------------------------------------------------------------------------------------------- views -- */
+
+/** The aggregation a view gives the streams it selects. */
+typedef enum otel_view_aggregation {
+    OTEL_VIEW_AGGREGATION_DEFAULT = 0, /* the instrument kind's default */
+    OTEL_VIEW_AGGREGATION_DROP = 1,    /* record nothing, export nothing */
+    OTEL_VIEW_AGGREGATION_SUM = 2,     /* counters, up-down counters, histograms */
+    OTEL_VIEW_AGGREGATION_LAST_VALUE = 3,
+    OTEL_VIEW_AGGREGATION_EXPLICIT_HISTOGRAM = 4, /* with `bucket_bounds` (NULL: the spec's defaults) */
+    OTEL_VIEW_AGGREGATION_EXPONENTIAL_HISTOGRAM = 5,
+} otel_view_aggregation_t;
+
+/**
+ * A view: selects instruments and changes the stream they produce. Strings and arrays are copied.
+ * Selection: `instrument_name` (case-insensitive; "*" selects every instrument) and, if not NULL,
+ * `meter_name`. The first view added that selects an instrument applies (one stream per instrument).
+ */
+typedef struct otel_view {
+    const char *instrument_name;
+    const char *meter_name;
+    const char *name;        /* new stream name (validated like instrument names); NULL keeps; not with "*" */
+    const char *description; /* NULL keeps */
+    /** Attribute allow-list: when `filter_attributes`, only these keys are kept (none when count is 0). */
+    bool filter_attributes;
+    const char *const *attribute_keys;
+    size_t attribute_key_count;
+    otel_view_aggregation_t aggregation; /* an aggregation the instrument kind cannot take is refused */
+    const double *bucket_bounds;
+    size_t bucket_bound_count;
+} otel_view_t;
+
+/**
+ * Adds a view; it applies to instruments created afterwards (add views right after creating the provider).
+ * OTEL_ERR_INVALID_ARGUMENT (with a diagnostic) for a bad name, bounds or selector. Thread-safe.
+ */
+OTEL_API otel_status_t otel_meter_provider_add_view(otel_meter_provider_t *provider, const otel_view_t *view);
+
 /* ---------------------------------------------------------------------------------------------- instruments -- */
 
 /** Aggregation of a histogram instrument. */

@@ -138,6 +138,8 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
         offer_exemplar(s, v, -1);
         return;
     }
+    case OTEL_METRICS__AGG_DROP:
+        return;
     case OTEL_METRICS__AGG_OBSERVED:
         OTEL_DIAG(OTEL_DIAG_WARN, "instrument \"%s\" is observable: record it from its callback", inst->name);
         return;
@@ -164,7 +166,7 @@ static inline otel_number_t from_double(const otel_instrument_t *inst, double va
 
 void otel_instrument_record_int64(otel_instrument_t *inst, int64_t value, const otel_attribute_t *attrs, size_t n)
 {
-    if (inst == NULL)
+    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_DROP)
         return;
     otel_metric_series_t *s = otel_metrics__series_get(inst, attrs, n);
     if (s != NULL)
@@ -173,7 +175,7 @@ void otel_instrument_record_int64(otel_instrument_t *inst, int64_t value, const 
 
 void otel_instrument_record_double(otel_instrument_t *inst, double value, const otel_attribute_t *attrs, size_t n)
 {
-    if (inst == NULL)
+    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_DROP)
         return;
     otel_metric_series_t *s = otel_metrics__series_get(inst, attrs, n);
     if (s != NULL)
@@ -182,7 +184,7 @@ void otel_instrument_record_double(otel_instrument_t *inst, double value, const 
 
 otel_bound_instrument_t *otel_instrument_bind(otel_instrument_t *inst, const otel_attribute_t *attrs, size_t n)
 {
-    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_OBSERVED)
+    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_OBSERVED || inst->agg == OTEL_METRICS__AGG_DROP)
         return NULL;
     return otel_metrics__series_get(inst, attrs, n);
 }
