@@ -273,8 +273,8 @@ struct otel_tracer_provider;
 /**
  * Registers observable instruments on `meter` that report the tracer provider's own counters at each
  * collection: otel.sdk.span.started, otel.sdk.span.live, otel.sdk.processor.span.processed (dropped ones with
- * error.type=queue_full), otel.sdk.exporter.span.exported (failed ones with error.type=export_failed),
- * otel.sdk.processor.span.queue.size and .queue.capacity. `tracer_provider` must outlive the meter provider.
+ * error.type=queue_full), otel.sdk.processor.span.queue.size and .queue.capacity (exporter-level
+ * otel.sdk.exporter.* metrics come from the OTLP module). `tracer_provider` must outlive the meter provider.
  */
 OTEL_API otel_status_t otel_metrics_observe_tracer_provider(otel_meter_t *meter,
                                                             struct otel_tracer_provider *tracer_provider);

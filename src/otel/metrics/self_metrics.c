@@ -9,7 +9,6 @@ static void observe_spans(otel_observer_t *obs, void *user, int which)
     otel_trace_stats_t st;
     otel_tracer_provider_get_stats(user, &st);
     otel_attribute_t err = OTEL_ATTR_STR("error.type", "queue_full");
-    otel_attribute_t failed = OTEL_ATTR_STR("error.type", "export_failed");
     switch (which) {
     case 0:
         otel_observer_observe_int64(obs, (int64_t)st.spans_started, NULL, 0);
@@ -20,10 +19,6 @@ static void observe_spans(otel_observer_t *obs, void *user, int which)
     case 2: /* spans the processors handled: handed to an exporter, or dropped */
         otel_observer_observe_int64(obs, (int64_t)(st.spans_exported + st.spans_failed), NULL, 0);
         otel_observer_observe_int64(obs, (int64_t)st.spans_dropped, &err, 1);
-        break;
-    case 3:
-        otel_observer_observe_int64(obs, (int64_t)st.spans_exported, NULL, 0);
-        otel_observer_observe_int64(obs, (int64_t)st.spans_failed, &failed, 1);
         break;
     case 4:
         otel_observer_observe_int64(obs, (int64_t)st.queue_size, NULL, 0);
@@ -45,10 +40,6 @@ static void spans_live(otel_observer_t *o, void *u)
 static void spans_processed(otel_observer_t *o, void *u)
 {
     observe_spans(o, u, 2);
-}
-static void spans_exported(otel_observer_t *o, void *u)
-{
-    observe_spans(o, u, 3);
 }
 static void queue_size(otel_observer_t *o, void *u)
 {
@@ -94,8 +85,6 @@ otel_status_t otel_metrics_observe_tracer_provider(otel_meter_t *meter, otel_tra
          OTEL_INSTRUMENT_OBSERVABLE_UP_DOWN_COUNTER, spans_live},
         {"otel.sdk.processor.span.processed", "Spans the processors handed to exporters or dropped (error.type)",
          "{span}", OTEL_INSTRUMENT_OBSERVABLE_COUNTER, spans_processed},
-        {"otel.sdk.exporter.span.exported", "Spans exporters accepted, or failed to export (error.type)", "{span}",
-         OTEL_INSTRUMENT_OBSERVABLE_COUNTER, spans_exported},
         {"otel.sdk.processor.span.queue.size", "Spans waiting in batch processor queues", "{span}",
          OTEL_INSTRUMENT_OBSERVABLE_UP_DOWN_COUNTER, queue_size},
         {"otel.sdk.processor.span.queue.capacity", "Capacity of the batch processor queues", "{span}",
