@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Instrument creation: validation, duplicate detection, aggregation choice and cell layout. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,13 +39,8 @@ static otel_status_t validate(const otel_instrument_options_t *o)
         return reject(o->name, "bad value_type", "not an otel_number_type_t");
     if (is_observable(o->kind) && o->callback == NULL)
         return reject(o->name, "no callback", "observable instruments need one");
-    if (o->bucket_bound_count > 0) {
-        if (o->bucket_bounds == NULL || o->bucket_bound_count > 4096)
-            return reject(o->name, "bad bucket bounds", "NULL or more than 4096");
-        for (size_t i = 0; i < o->bucket_bound_count; i++)
-            if (!isfinite(o->bucket_bounds[i]) || (i > 0 && o->bucket_bounds[i] <= o->bucket_bounds[i - 1]))
-                return reject(o->name, "bad bucket bounds", "must be finite and strictly increasing");
-    }
+    if ((why = otel_metrics__check_bounds(o->bucket_bounds, o->bucket_bound_count)) != NULL)
+        return reject(o->name, "bad bucket bounds", why);
     if (o->histogram_aggregation == OTEL_HISTOGRAM_EXPONENTIAL &&
         ((o->exp_max_size != 0 && (o->exp_max_size < 4 || o->exp_max_size > 16384)) ||
          o->exp_max_scale < OTEL_METRICS__EXP_MIN_SCALE || o->exp_max_scale > OTEL_METRICS__EXP_MAX_SCALE))

@@ -48,6 +48,7 @@ otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t **attrs, uint6
 const char *otel_metrics__check_name(const char *name);
 const char *otel_metrics__check_unit(const char *unit);
 const char *otel_metrics__check_description(const char *description);
+const char *otel_metrics__check_bounds(const double *bounds, size_t count);
 
 /* ---- exemplars (exemplar.c) ---- */
 

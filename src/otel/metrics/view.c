@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Views: selection of instruments by name (and meter), and the stored copy of what they change. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -52,13 +51,9 @@ otel_status_t otel_meter_provider_add_view(otel_meter_provider_t *p, const otel_
         return reject("unknown aggregation");
     if (view->attribute_key_count > 0 && view->attribute_keys == NULL)
         return reject("attribute_keys is NULL");
-    if (view->bucket_bound_count > 0) {
-        if (view->bucket_bounds == NULL || view->bucket_bound_count > 4096)
-            return reject("bad bucket bounds");
-        for (size_t i = 0; i < view->bucket_bound_count; i++)
-            if (!isfinite(view->bucket_bounds[i]) || (i > 0 && view->bucket_bounds[i] <= view->bucket_bounds[i - 1]))
-                return reject("bucket bounds must be finite and strictly increasing");
-    }
+    const char *why = otel_metrics__check_bounds(view->bucket_bounds, view->bucket_bound_count);
+    if (why != NULL)
+        return reject(why);
     otel_metrics__view_t *v = calloc(1, sizeof(*v));
     if (v == NULL)
         return OTEL_ERR_NO_MEMORY;
