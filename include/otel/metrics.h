@@ -230,6 +230,7 @@ OTEL_API void otel_periodic_reader_stats(const otel_periodic_reader_t *reader, u
 /**
  * The console exporter: one OTLP-JSON object (ExportMetricsServiceRequest shape) per export, on one line, to
  * `out` (NULL: stdout; borrowed, never closed), with the given temporality preference. Fills *exporter.
+ * For reading, doubles are printed with 15 significant digits (integers, ints as strings, are exact).
  */
 OTEL_API otel_status_t otel_console_metric_exporter_create(FILE *out, otel_temporality_preference_t preference,
                                                            otel_metric_exporter_t *exporter);
