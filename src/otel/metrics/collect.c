@@ -344,7 +344,7 @@ void otel_observer_observe_double(otel_observer_t *obs, double value, const otel
 otel_status_t otel_meter_provider_collect(otel_meter_provider_t *p, otel_temporality_preference_t preference,
                                           otel_metrics_sink_t sink, void *user)
 {
-    if (p == NULL || sink == NULL)
+    if (p == NULL || sink == NULL || (unsigned)preference > OTEL_TEMPORALITY_PREFERENCE_LOWMEMORY)
         return OTEL_ERR_INVALID_ARGUMENT;
     pthread_mutex_lock(&p->collect_lock);
     collection_t c = {.provider = p,
