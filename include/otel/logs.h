@@ -197,6 +197,16 @@ OTEL_API void otel_logger_provider_destroy(otel_logger_provider_t *provider);
 OTEL_API void otel_logger_provider_get_stats(const otel_logger_provider_t *provider,
                                              otel_log_record_processor_stats_t *stats);
 
+/**
+ * Publishes the provider's counters as observable instruments in `meter`: otel.sdk.log.created,
+ * otel.sdk.processor.log.processed (error.type=queue_full for drops, export_failed for failed
+ * exports), otel.sdk.processor.log.queue.size and .queue.capacity. `provider` must outlive the
+ * meter provider's collections. Call once.
+ */
+typedef struct otel_meter otel_meter_t;
+OTEL_API otel_status_t otel_logger_provider_register_self_metrics(otel_logger_provider_t *provider,
+                                                                  otel_meter_t *meter);
+
 #ifdef __cplusplus
 }
 #endif

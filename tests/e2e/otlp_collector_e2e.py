@@ -5,7 +5,9 @@
 #  2. the bytes we send are decoded by the official Python bindings (opentelemetry-proto) and pass
 #     the very same assertions (independent decoder);
 #  3. faults: Collector absent at start, started, killed mid-run, restarted: no crash, emitting never
-#     blocks, every record is exported or counted, export resumes within seconds.
+#     blocks, every record is exported or counted, export resumes within seconds;
+#  4. the service's path: the SDK configured from OTEL_* only (the seed's TRACES_ENDPOINT=host:port +
+#     TRACES_INSECURE=true form), a log and a measurement inside a span, the SDK's own metrics.
 # Usage: python otlp_collector_e2e.py COLLECTOR_BIN EMITTER_BIN
 import base64
 import json
@@ -334,13 +336,14 @@ def main():
             checker(proto_doc(os.path.join(work, f"{name}.bin"), cls), f"python-decoded {name}")
         stop(procs.pop())
 
-        # 3: absent at start (0-1.5 s), started, killed at 4 s, restarted at 5.5 s; the emitter runs 9 s.
+        # 3: absent at start (0-1.5 s), started, killed at 4 s, restarted at 5.5 s, frozen (SIGSTOP: a hung,
+        # "slow" Collector that accepts but never answers) from 7 to 8.5 s; the emitter runs 11 s.
         port, health = free_port(), free_port()
         cfg_a, cfg_b = os.path.join(work, "a.yaml"), os.path.join(work, "b.yaml")
         collector_config(cfg_a, port, health, work, "-a")
         collector_config(cfg_b, port, health, work, "-b")
         t0 = time.time()
-        em = subprocess.Popen([emitter, "outage", f"127.0.0.1:{port}", "9"], stdout=subprocess.PIPE,
+        em = subprocess.Popen([emitter, "outage", f"127.0.0.1:{port}", "11"], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
         time.sleep(1.5)
         t_start_a = time.time() - t0
@@ -351,6 +354,12 @@ def main():
         time.sleep(1.5)
         t_start_b = time.time() - t0
         procs.append(start_collector(collector, cfg_b, health, log))
+        time.sleep(max(0, 7 - (time.time() - t0)))
+        procs[-1].send_signal(signal.SIGSTOP)
+        t_stop = time.time() - t0
+        time.sleep(1.5)
+        procs[-1].send_signal(signal.SIGCONT)
+        t_cont = time.time() - t0
         out, _ = em.communicate(timeout=60)
         eq(em.returncode, 0, "outage emitter exit status (no crash)")
         summary = json.loads(out)
@@ -365,11 +374,15 @@ def main():
 
         first = resumed_after(t_start_a)
         second = resumed_after(t_start_b)
+        third = resumed_after(t_cont)
+        stalled = [e for ms, e, f in timeline if t_stop + 0.6 < ms / 1000 < t_cont - 0.1]
+        check(len(set(stalled)) <= 1, f"nothing is exported while the collector is frozen ({sorted(set(stalled))})")
         print(f"outage: {json.dumps({k: v for k, v in summary.items() if k != 'timeline'})}; collector up at "
-              f"{t_start_a:.1f}s, killed at {t_kill:.1f}s, back at {t_start_b:.1f}s; exports resumed "
-              f"{first}s / {second}s after each start")
+              f"{t_start_a:.1f}s, killed at {t_kill:.1f}s, back at {t_start_b:.1f}s, frozen {t_stop:.1f}-{t_cont:.1f}s; "
+              f"exports resumed {first}s / {second}s / {third}s after each start / the thaw")
         check(first is not None and first < 5, f"export starts within 5 s of the collector's start ({first})")
         check(second is not None and second < 5, f"export resumes within 5 s of the restart ({second})")
+        check(third is not None and third < 3, f"export resumes within 3 s of the thaw ({third})")
         check(summary["failed"] > 0, "records lost while the collector was away are counted")
         eq(summary["exported"] + summary["failed"] + summary["dropped"], summary["emitted"],
            "every record is exported, or counted as failed or dropped")
@@ -378,6 +391,68 @@ def main():
         bodies = [r["body"]["stringValue"] for d in docs for rl in d["resourceLogs"] for sl in rl["scopeLogs"]
                   for r in sl["logRecords"]]
         check(any(b.startswith("outage-") for b in bodies), "the restarted collector received records")
+        stop(procs.pop())
+
+        # 4: configuration from the environment only, as the service does it.
+        port, health = free_port(), free_port()
+        cfg = os.path.join(work, "env.yaml")
+        collector_config(cfg, port, health, work, "-env")
+        procs.append(start_collector(collector, cfg, health, log))
+        env = dict(os.environ)
+        for k in list(env):
+            if k.startswith("OTEL_"):
+                del env[k]
+        env.update({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": f"127.0.0.1:{port}",
+                    "OTEL_EXPORTER_OTLP_TRACES_INSECURE": "true",
+                    "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}",
+                    "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
+                    "OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=h2otel%20e2e",
+                    "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS": "2"})  # pipelined: flush must settle
+        run = subprocess.run([emitter, "env"], capture_output=True, text=True, timeout=60, env=env)
+        print(run.stderr.strip())
+        eq(run.returncode, 0, "env emitter exit status")
+        ids = json.loads(run.stdout)
+        spans = [s for d in read_json_lines(os.path.join(work, "traces-env.json"), lambda d: len(d) > 0)
+                 for rs in d["resourceSpans"] for ss in rs["scopeSpans"] for s in ss["spans"]]
+        eq([(s["name"], s["traceId"], s["spanId"], s["kind"]) for s in spans],
+           [("GET /env", ids["trace_id"], ids["span_id"], 2)], "env: the span")
+        recs = [r for d in read_json_lines(os.path.join(work, "logs-env.json"), lambda d: len(d) > 0)
+                for rl in d["resourceLogs"] for sl in rl["scopeLogs"] for r in sl["logRecords"]]
+        eq([(r["body"], r.get("traceId"), r.get("spanId")) for r in recs],
+           [({"stringValue": "inside the span"}, ids["trace_id"], ids["span_id"])], "env: log correlated to the span")
+        metrics = {}
+        for d in read_json_lines(os.path.join(work, "metrics-env.json"),
+                                 lambda d: any("otel.sdk.log.created" in json.dumps(x) for x in d)):
+            for rm in d["resourceMetrics"]:
+                for sm in rm["scopeMetrics"]:
+                    for m in sm["metrics"]:
+                        metrics.setdefault(m["name"], m)  # the first collection (force_flush) has the exemplars
+        req = metrics.get("e2e.env.requests", {}).get("sum", {}).get("dataPoints", [{}])[0]
+        eq((req.get("asInt"), attrs(req.get("attributes")).get("http.route")), ("3", {"stringValue": "/env"}),
+           "env: the measurement")
+        h = metrics.get("e2e.env.duration", {}).get("histogram", {})
+        hp = h.get("dataPoints", [{}])[0]
+        eq((h.get("aggregationTemporality"), hp.get("count"), hp.get("sum"), hp.get("min"), hp.get("max")),
+           (2, "2", 3.542, 0.042, 3.5), "env: SDK histogram (cumulative, count, sum, min, max)")
+        eq(len(hp.get("explicitBounds", [])), 14, "env: histogram bounds")
+        eq(sum(int(c) for c in hp.get("bucketCounts", [])), 2, "env: histogram bucket counts")
+        exemplars = hp.get("exemplars", [])
+        check(any(e.get("traceId") == ids["trace_id"] and e.get("spanId") == ids["span_id"] for e in exemplars),
+              f"env: a histogram exemplar points at the span ({exemplars})")
+        e = metrics.get("e2e.env.size", {}).get("exponentialHistogram", {}).get("dataPoints", [{}])[0]
+        eq((e.get("count"), e.get("sum"), e.get("min"), e.get("max")), ("2", 5000.0, 1000.0, 4000.0),
+           "env: SDK exponential histogram")
+        eq(sum(int(c) for c in e.get("positive", {}).get("bucketCounts", [])), 2, "env: exponential buckets")
+        ud = metrics.get("e2e.env.inflight", {}).get("sum", {})
+        eq((ud.get("isMonotonic", False), ud.get("dataPoints", [{}])[0].get("asInt")), (False, "3"),
+           "env: SDK up-down counter")
+        eq(metrics.get("e2e.env.temperature", {}).get("gauge", {}).get("dataPoints", [{}])[0].get("asDouble"), 21.5,
+           "env: SDK gauge")
+        sdk_spans = metrics.get("otel.sdk.exporter.span.exported", {}).get("sum", {}).get("dataPoints", [])
+        ok_points = [p for p in sdk_spans if "error.type" not in attrs(p.get("attributes"))]
+        eq([p.get("asInt") for p in ok_points], ["1"], "env: otel.sdk.exporter.span.exported counts the span")
+        created = metrics.get("otel.sdk.log.created", {}).get("sum", {}).get("dataPoints", [{}])[0]
+        eq(created.get("asInt"), "1", "env: otel.sdk.log.created")
     finally:
         for p in procs:
             stop(p)

@@ -2,7 +2,8 @@
 /* Driven by tests/e2e/otlp_collector_e2e.py: exports known spans, metrics and logs to a real Collector
  * (and dumps the encoded requests for the Python cross-check), or keeps emitting logs through an outage.
  *   otlp_e2e_emit emit ENDPOINT DUMPDIR
- *   otlp_e2e_emit outage ENDPOINT SECONDS */
+ *   otlp_e2e_emit outage ENDPOINT SECONDS
+ *   otlp_e2e_emit env        (everything from OTEL_* variables: the service's own setup path) */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,8 +382,111 @@ static int outage(const char *endpoint, int seconds, otel_resource_t *res)
     return 0;
 }
 
+/* The service's path: register "otlp", build the three providers from the environment only (e.g. the
+ * seed's OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=collector:4317 + _INSECURE=true form), then emit a span with
+ * a log record and a measurement inside it. Prints the span's trace and span id. */
+static int from_env(otel_resource_t *res)
+{
+    char err[256] = "";
+    if (otel_otlp_register_exporters() != OTEL_OK)
+        return 1;
+    otel_tracer_provider_options_t to;
+    otel_tracer_provider_options_init(&to);
+    to.resource = res;
+    otel_tracer_provider_t *tp;
+    if (otel_tracer_provider_options_from_env(&to, err, sizeof(err)) != OTEL_OK ||
+        otel_tracer_provider_create(&to, &tp) != OTEL_OK)
+        return fprintf(stderr, "traces: %s\n", err), 1;
+    otel_meter_provider_t *mp;
+    otel_periodic_reader_t *reader;
+    if (otel_metrics_setup_from_env(res, &mp, &reader, err, sizeof(err)) != OTEL_OK)
+        return fprintf(stderr, "metrics: %s\n", err), 1;
+    otel_logger_provider_t *lp;
+    if (otel_logger_provider_create_from_env(res, &lp, err, sizeof(err)) != OTEL_OK)
+        return fprintf(stderr, "logs: %s\n", err), 1;
+
+    otel_scope_t scope = {.name = OTEL_STR("h2otel.env")};
+    otel_tracer_t *tracer = otel_tracer_provider_get_tracer(tp, &scope);
+    otel_logger_t *logger = otel_logger_provider_get_logger(lp, &scope);
+    otel_meter_t *meter;
+    otel_instrument_t *counter;
+    otel_instrument_options_t co = {
+        .name = "e2e.env.requests", .unit = "1", .kind = OTEL_INSTRUMENT_COUNTER, .value_type = OTEL_NUMBER_INT64};
+    otel_instrument_t *hist, *exp_hist, *updown, *gauge;
+    otel_instrument_options_t ho = {.name = "e2e.env.duration",
+                                    .unit = "s",
+                                    .kind = OTEL_INSTRUMENT_HISTOGRAM,
+                                    .value_type = OTEL_NUMBER_DOUBLE,
+                                    .bucket_bounds = otel_http_duration_bounds,
+                                    .bucket_bound_count = 14};
+    otel_instrument_options_t eo = {.name = "e2e.env.size",
+                                    .unit = "By",
+                                    .kind = OTEL_INSTRUMENT_HISTOGRAM,
+                                    .value_type = OTEL_NUMBER_INT64,
+                                    .histogram_aggregation = OTEL_HISTOGRAM_EXPONENTIAL};
+    otel_instrument_options_t uo = {
+        .name = "e2e.env.inflight", .kind = OTEL_INSTRUMENT_UP_DOWN_COUNTER, .value_type = OTEL_NUMBER_INT64};
+    otel_instrument_options_t go = {
+        .name = "e2e.env.temperature", .kind = OTEL_INSTRUMENT_GAUGE, .value_type = OTEL_NUMBER_DOUBLE};
+    if (otel_meter_provider_get_meter(mp, "h2otel.env", NULL, NULL, &meter) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &co, &counter) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &ho, &hist) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &eo, &exp_hist) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &uo, &updown) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &go, &gauge) != OTEL_OK ||
+        otel_otlp_register_self_metrics(meter) != OTEL_OK ||
+        otel_logger_provider_register_self_metrics(lp, meter) != OTEL_OK)
+        return 1;
+
+    otel_span_start_options_t so = {.kind = OTEL_SPAN_KIND_SERVER};
+    otel_span_t *span = otel_tracer_start_span(tracer, OTEL_STR("GET /env"), &so);
+    otel_span_context_t ctx = otel_span_get_context(span);
+    otel_span_scope_t active;
+    otel_span_scope_begin(&active, span);
+    otel_log_record_t rec = {.severity_number = OTEL_SEVERITY_INFO,
+                             .severity_text = OTEL_STR("INFO"),
+                             .body = {.type = OTEL_VALUE_STRING, .u.string = OTEL_STR("inside the span")}};
+    otel_status_t emitted = otel_logger_emit(logger, &rec);
+    otel_attribute_t route[1] = {OTEL_ATTR_STR("http.route", "/env")};
+    otel_instrument_record_int64(counter, 3, route, 1);
+    otel_instrument_record_double(hist, 0.042, route, 1); /* inside a sampled span: an exemplar */
+    otel_instrument_record_double(hist, 3.5, route, 1);
+    otel_instrument_record_int64(exp_hist, 1000, NULL, 0);
+    otel_instrument_record_int64(exp_hist, 4000, NULL, 0);
+    otel_instrument_record_int64(updown, 5, NULL, 0);
+    otel_instrument_record_int64(updown, -2, NULL, 0);
+    otel_instrument_record_double(gauge, 21.5, NULL, 0);
+    otel_span_end(span, 0);
+    otel_span_scope_end(&active);
+
+    otel_status_t t = otel_tracer_provider_force_flush(tp, 10000);
+    otel_status_t l = otel_logger_provider_force_flush(lp, 10000);
+    otel_status_t m = reader != NULL ? otel_periodic_reader_force_flush(reader, 10000) : OTEL_ERR_CONFIG;
+    char trace_hex[33], span_hex[17];
+    otel_hex_encode(ctx.trace_id.bytes, 16, trace_hex);
+    otel_hex_encode(ctx.span_id.bytes, 8, span_hex);
+    printf("{\"trace_id\":\"%s\",\"span_id\":\"%s\"}\n", trace_hex, span_hex);
+    fprintf(stderr, "env: emit %s, flush traces %s logs %s metrics %s\n", otel_strerror(emitted), otel_strerror(t),
+            otel_strerror(l), otel_strerror(m));
+    otel_periodic_reader_shutdown(reader, 5000);
+    otel_periodic_reader_destroy(reader);
+    otel_logger_provider_shutdown(lp, 5000);
+    otel_logger_provider_destroy(lp);
+    otel_tracer_provider_shutdown(tp, 5000);
+    otel_tracer_provider_destroy(tp);
+    otel_meter_provider_destroy(mp);
+    return emitted != OTEL_OK || t != OTEL_OK || l != OTEL_OK || m != OTEL_OK;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "env") == 0) {
+        otel_attribute_t ra[1] = {OTEL_ATTR_STR("service.name", "h2otel-env")};
+        otel_resource_t *res = otel_resource_create(ra, 1, NULL);
+        int rc = from_env(res);
+        otel_resource_destroy(res);
+        return rc;
+    }
     if (argc < 4) {
         fprintf(stderr, "usage: %s emit ENDPOINT DUMPDIR | outage ENDPOINT SECONDS\n", argv[0]);
         return 2;

@@ -14,12 +14,19 @@ struct otel_otlp__arena_chunk {
 
 void *otel_otlp__arena_alloc(otel_otlp__arena_t *arena, size_t size)
 {
+    void *p = otel_otlp__arena_alloc_raw(arena, size);
+    if (p != NULL)
+        memset(p, 0, size);
+    return p;
+}
+
+void *otel_otlp__arena_alloc_raw(otel_otlp__arena_t *arena, size_t size)
+{
     size = (size + 15) & ~(size_t)15;
     for (;;) {
         if (arena->cur != NULL && arena->cur->size - arena->used >= size) {
             void *p = arena->cur->data + arena->used;
             arena->used += size;
-            memset(p, 0, size);
             return p;
         }
         /* Move to the next kept chunk, or add one big enough. */

@@ -2,28 +2,15 @@
 /* OTLP exporter options: the spec's defaults, OTEL_EXPORTER_OTLP_* (+ per-signal) variables, header lists. */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "config/env_internal.h"
 #include "export/otlp_internal.h"
 
 static const char *const signal_names[] = {"TRACES", "METRICS", "LOGS"};
-
-static otel_status_t config_error(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static otel_status_t config_error(char *err, size_t err_len, const char *fmt, ...)
-{
-    if (err != NULL && err_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return OTEL_ERR_CONFIG;
-}
 
 void otel_otlp_options_init(otel_otlp_options_t *options)
 {
@@ -31,45 +18,26 @@ void otel_otlp_options_init(otel_otlp_options_t *options)
     strcpy(options->endpoint, "localhost:4317");
     options->insecure = false;
     options->timeout_ms = 10000;
+    options->concurrent_exports = 1;
 }
 
-/* The trimmed value of NAME, or NULL when unset/blank. Copied into `buf`. */
-static const char *env_value(const char *name, char *buf, size_t buf_len)
-{
-    const char *v = getenv(name);
-    if (v == NULL)
-        return NULL;
-    while (isspace((unsigned char)*v))
-        v++;
-    size_t len = strlen(v);
-    while (len > 0 && isspace((unsigned char)v[len - 1]))
-        len--;
-    if (len == 0)
-        return NULL;
-    if (len >= buf_len)
-        len = buf_len - 1;
-    memcpy(buf, v, len);
-    buf[len] = '\0';
-    return buf;
-}
-
-/* Per-signal variable if set, else the generic one; `*used` names the winner for messages. */
-static const char *lookup(otel_otlp_signal_t signal, const char *suffix, char *buf, size_t buf_len, char *used,
-                          size_t used_len)
+/* Per-signal variable if set, else the generic one; `*used` names the winner for messages. The value is
+ * otel_env__get's thread-local copy: valid until the next lookup. */
+static const char *lookup(otel_otlp_signal_t signal, const char *suffix, char *used, size_t used_len)
 {
     snprintf(used, used_len, "OTEL_EXPORTER_OTLP_%s_%s", signal_names[signal], suffix);
-    const char *v = env_value(used, buf, buf_len);
+    const char *v = otel_env__get(used);
     if (v != NULL)
         return v;
     snprintf(used, used_len, "OTEL_EXPORTER_OTLP_%s", suffix);
-    return env_value(used, buf, buf_len);
+    return otel_env__get(used);
 }
 
 static otel_status_t copy_string(char *dst, size_t dst_len, const char *value, const char *name, char *err,
                                  size_t err_len)
 {
     if (strlen(value) >= dst_len)
-        return config_error(err, err_len, "%s: value longer than %zu bytes", name, dst_len - 1);
+        return otel_env__error(err, err_len, "%s: value longer than %zu bytes", name, dst_len - 1);
     strcpy(dst, value);
     return OTEL_OK;
 }
@@ -77,22 +45,22 @@ static otel_status_t copy_string(char *dst, size_t dst_len, const char *value, c
 otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp_signal_t signal, char *err,
                                          size_t err_len)
 {
-    char buf[4096], name[96];
+    char name[96];
     const char *v;
     otel_status_t st;
     if (options == NULL || (unsigned)signal > OTEL_OTLP_LOGS)
         return OTEL_ERR_INVALID_ARGUMENT;
 
     /* Insecure first: a scheme on the endpoint overrides it. */
-    if ((v = lookup(signal, "INSECURE", buf, sizeof(buf), name, sizeof(name))) != NULL) {
+    if ((v = lookup(signal, "INSECURE", name, sizeof(name))) != NULL) {
         if (strcasecmp(v, "true") == 0)
             options->insecure = true;
         else if (strcasecmp(v, "false") == 0)
             options->insecure = false;
         else
-            return config_error(err, err_len, "%s: expected true or false, got '%s'", name, v);
+            return otel_env__error(err, err_len, "%s: expected true or false, got '%s'", name, v);
     }
-    if ((v = lookup(signal, "ENDPOINT", buf, sizeof(buf), name, sizeof(name))) != NULL) {
+    if ((v = lookup(signal, "ENDPOINT", name, sizeof(name))) != NULL) {
         const char *target = v;
         if (strncasecmp(v, "http://", 7) == 0) {
             target = v + 7;
@@ -101,36 +69,36 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
             target = v + 8;
             options->insecure = false;
         } else if (strstr(v, "://") != NULL) {
-            return config_error(err, err_len, "%s: unsupported scheme in '%s' (use http://, https:// or host:port)",
-                                name, v);
+            return otel_env__error(err, err_len, "%s: unsupported scheme in '%s' (use http://, https:// or host:port)",
+                                   name, v);
         }
         char host[512];
         size_t n = strcspn(target, "/"); /* a path (e.g. "/") means nothing to gRPC */
         if (n == 0 || n >= sizeof(host))
-            return config_error(err, err_len, "%s: expected host:port, got '%s'", name, v);
+            return otel_env__error(err, err_len, "%s: expected host:port, got '%s'", name, v);
         memcpy(host, target, n);
         host[n] = '\0';
         if ((st = copy_string(options->endpoint, sizeof(options->endpoint), host, name, err, err_len)) != OTEL_OK)
             return st;
     }
-    if ((v = lookup(signal, "COMPRESSION", buf, sizeof(buf), name, sizeof(name))) != NULL) {
+    if ((v = lookup(signal, "COMPRESSION", name, sizeof(name))) != NULL) {
         if (strcasecmp(v, "gzip") == 0)
             options->gzip = true;
         else if (strcasecmp(v, "none") == 0)
             options->gzip = false;
         else
-            return config_error(err, err_len, "%s: expected gzip or none, got '%s'", name, v);
+            return otel_env__error(err, err_len, "%s: expected gzip or none, got '%s'", name, v);
     }
-    if ((v = lookup(signal, "TIMEOUT", buf, sizeof(buf), name, sizeof(name))) != NULL) {
+    if ((v = lookup(signal, "TIMEOUT", name, sizeof(name))) != NULL) {
         char *end;
         errno = 0;
         unsigned long ms = strtoul(v, &end, 10);
         if (!isdigit((unsigned char)v[0]) || *end != '\0' || errno != 0 || ms == 0 || ms > 86400000UL)
-            return config_error(err, err_len, "%s: expected a timeout in milliseconds (1..86400000), got '%s'", name,
-                                v);
+            return otel_env__error(err, err_len, "%s: expected a timeout in milliseconds (1..86400000), got '%s'", name,
+                                   v);
         options->timeout_ms = (uint32_t)ms;
     }
-    if ((v = lookup(signal, "HEADERS", buf, sizeof(buf), name, sizeof(name))) != NULL) {
+    if ((v = lookup(signal, "HEADERS", name, sizeof(name))) != NULL) {
         otel_otlp__header_t *headers;
         size_t count;
         if ((st = otel_otlp__headers_parse(v, name, &headers, &count, err, err_len)) != OTEL_OK)
@@ -139,6 +107,12 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
         if ((st = copy_string(options->headers, sizeof(options->headers), v, name, err, err_len)) != OTEL_OK)
             return st;
     }
+    if ((st = otel_env__get_u32("OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS", 1, &options->concurrent_exports, err,
+                                err_len)) != OTEL_OK)
+        return st;
+    if (options->concurrent_exports > 16)
+        return otel_env__error(err, err_len, "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS: at most 16, got %u",
+                               options->concurrent_exports);
     static const struct {
         const char *suffix;
         size_t offset;
@@ -148,7 +122,7 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
         {"CLIENT_CERTIFICATE", offsetof(otel_otlp_options_t, client_certificate)},
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        if ((v = lookup(signal, files[i].suffix, buf, sizeof(buf), name, sizeof(name))) == NULL)
+        if ((v = lookup(signal, files[i].suffix, name, sizeof(name))) == NULL)
             continue;
         if ((st = copy_string((char *)options + files[i].offset, 512, v, name, err, err_len)) != OTEL_OK)
             return st;
@@ -188,12 +162,22 @@ static char *dup_trimmed(const char *p, size_t len, bool decode, bool lower)
     return out;
 }
 
-static bool is_token(const char *s)
+/* gRPC metadata keys: lowercase letters, digits, '-', '_', '.'; not the reserved "grpc-" prefix. */
+static bool is_metadata_key(const char *s)
 {
-    if (*s == '\0')
+    if (*s == '\0' || strncmp(s, "grpc-", 5) == 0)
         return false;
     for (; *s; s++)
-        if (!(isalnum((unsigned char)*s) || strchr("!#$%&'*+-.^_`|~", *s) != NULL))
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr("-_.", *s) != NULL))
+            return false;
+    return true;
+}
+
+/* gRPC metadata values (non-binary keys): printable ASCII and space. */
+static bool is_metadata_value(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E)
             return false;
     return true;
 }
@@ -231,7 +215,7 @@ otel_status_t otel_otlp__headers_parse(const char *text, const char *what, otel_
         if (!blank) {
             if (eq == NULL) {
                 otel_otlp__headers_free(headers, n);
-                return config_error(err, err_len, "%s: expected key=value, got '%.*s'", what, (int)len, p);
+                return otel_env__error(err, err_len, "%s: expected key=value, got '%.*s'", what, (int)len, p);
             }
             headers[n].key = dup_trimmed(p, (size_t)(eq - p), false, true);
             headers[n].value = dup_trimmed(eq + 1, len - (size_t)(eq - p) - 1, true, false);
@@ -240,8 +224,13 @@ otel_status_t otel_otlp__headers_parse(const char *text, const char *what, otel_
                 otel_otlp__headers_free(headers, n);
                 return OTEL_ERR_NO_MEMORY;
             }
-            if (!is_token(headers[n - 1].key)) {
-                config_error(err, err_len, "%s: invalid header name '%s'", what, headers[n - 1].key);
+            if (!is_metadata_key(headers[n - 1].key)) {
+                otel_env__error(err, err_len, "%s: invalid header name '%s'", what, headers[n - 1].key);
+                otel_otlp__headers_free(headers, n);
+                return OTEL_ERR_CONFIG;
+            }
+            if (!is_metadata_value(headers[n - 1].value)) {
+                otel_env__error(err, err_len, "%s: header '%s' has a non-printable value", what, headers[n - 1].key);
                 otel_otlp__headers_free(headers, n);
                 return OTEL_ERR_CONFIG;
             }

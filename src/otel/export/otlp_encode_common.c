@@ -35,16 +35,25 @@ char *otel_otlp__str(otel_otlp__arena_t *arena, otel_str_t s)
 {
     const unsigned char *p = (const unsigned char *)s.ptr;
     size_t i = 0;
-    while (i < s.len) { /* fast path: the common all-valid string is copied as is */
+    /* Fast path: ASCII, 8 bytes at a time (most keys and values). */
+    for (uint64_t w; i + 8 <= s.len; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+    }
+    while (i < s.len) { /* then byte-wise: the common all-valid string is copied as is */
         size_t n = utf8_sequence(p + i, s.len - i);
         if (n == 0)
             break;
         i += n;
     }
     if (i == s.len) {
-        char *out = otel_otlp__arena_alloc(arena, s.len + 1);
-        if (out != NULL && s.len > 0)
-            memcpy(out, s.ptr, s.len);
+        char *out = otel_otlp__arena_alloc_raw(arena, s.len + 1);
+        if (out != NULL) {
+            if (s.len > 0)
+                memcpy(out, s.ptr, s.len);
+            out[s.len] = '\0';
+        }
         return out;
     }
     /* Worst case every byte becomes the 3-byte U+FFFD. */

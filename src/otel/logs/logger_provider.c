@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The logger provider: resource, limits, one processor, loggers per scope, emit, and setup from the environment. */
-#include <ctype.h>
-#include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/common_internal.h"
+#include "config/env_internal.h"
 #include "logs/logs_internal.h"
 
 struct otel_logger {
@@ -175,48 +173,14 @@ void otel_log__processor_destroy(otel_log_record_processor_t *processor)
 
 /* ---- configuration from the environment ---- */
 
-static otel_status_t env_error(char *err, size_t err_len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static otel_status_t env_error(char *err, size_t err_len, const char *fmt, ...)
-{
-    if (err != NULL && err_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return OTEL_ERR_CONFIG;
-}
-
-/* Reads a non-negative 32-bit integer variable (>= min); unset or blank leaves *out unchanged. */
-otel_status_t otel_log__env_u32(const char *name, uint32_t min, uint32_t *out, char *err, size_t err_len);
-otel_status_t otel_log__env_u32(const char *name, uint32_t min, uint32_t *out, char *err, size_t err_len)
-{
-    const char *v = getenv(name);
-    if (v == NULL)
-        return OTEL_OK;
-    while (isspace((unsigned char)*v))
-        v++;
-    if (*v == '\0')
-        return OTEL_OK;
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    while (isspace((unsigned char)*end))
-        end++;
-    if (!isdigit((unsigned char)*v) || *end != '\0' || errno != 0 || n > UINT32_MAX || n < min)
-        return env_error(err, err_len, "%s: expected an integer >= %u, got '%s'", name, min, v);
-    *out = (uint32_t)n;
-    return OTEL_OK;
-}
-
 static otel_status_t limits_from_env(otel_log_record_limits_t *l, char *err, size_t err_len)
 {
     otel_status_t st;
-    if ((st = otel_log__env_u32("OTEL_ATTRIBUTE_COUNT_LIMIT", 0, &l->attribute_count_limit, err, err_len)) ||
-        (st = otel_log__env_u32("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, &l->attribute_value_length_limit, err,
+    if ((st = otel_env__get_u32("OTEL_ATTRIBUTE_COUNT_LIMIT", 0, &l->attribute_count_limit, err, err_len)) ||
+        (st = otel_env__get_u32("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, &l->attribute_value_length_limit, err,
                                 err_len)) ||
-        (st = otel_log__env_u32("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", 0, &l->attribute_count_limit, err, err_len)) ||
-        (st = otel_log__env_u32("OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, &l->attribute_value_length_limit, err,
+        (st = otel_env__get_u32("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", 0, &l->attribute_count_limit, err, err_len)) ||
+        (st = otel_env__get_u32("OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0, &l->attribute_value_length_limit, err,
                                 err_len)))
         return st;
     return OTEL_OK;
@@ -241,7 +205,7 @@ otel_status_t otel_logger_provider_create_from_env(otel_resource_t *resource, ot
     if (name == NULL || *name == '\0')
         name = "otlp";
     if (strchr(name, ',') != NULL)
-        return env_error(err, err_len, "OTEL_LOGS_EXPORTER: one exporter expected, got '%s'", name);
+        return otel_env__error(err, err_len, "OTEL_LOGS_EXPORTER: one exporter expected, got '%s'", name);
     otel_log_record_processor_t *processor = NULL;
     if (strcmp(name, "none") != 0) {
         otel_batch_log_record_processor_options_t options;
@@ -251,13 +215,13 @@ otel_status_t otel_logger_provider_create_from_env(otel_resource_t *resource, ot
         otel_log_record_exporter_t exporter;
         char why[256] = "";
         if ((st = otel_log_record_exporter_create(name, &exporter, why, sizeof(why))) != OTEL_OK) {
-            env_error(err, err_len, "OTEL_LOGS_EXPORTER: %s", why);
+            otel_env__error(err, err_len, "OTEL_LOGS_EXPORTER: %s", why);
             return st;
         }
         st = strcmp(name, "console") == 0 ? otel_simple_log_record_processor_create(exporter, &processor)
                                           : otel_batch_log_record_processor_create(&options, exporter, &processor);
         if (st != OTEL_OK) {
-            env_error(err, err_len, "OTEL_LOGS_EXPORTER: cannot start the processor: %s", otel_strerror(st));
+            otel_env__error(err, err_len, "OTEL_LOGS_EXPORTER: cannot start the processor: %s", otel_strerror(st));
             return st;
         }
     }

@@ -193,6 +193,12 @@ ts_server_t *ts_start(int port)
 
 ts_server_t *ts_start_ex(int port, bool keep_compressed)
 {
+    return ts_start_tls(port, keep_compressed, NULL, NULL, NULL);
+}
+
+ts_server_t *ts_start_tls(int port, bool keep_compressed, const char *cert_pem, const char *key_pem,
+                          const char *client_ca_pem)
+{
     grpc_init();
     ts_server_t *s = calloc(1, sizeof(*s));
     pthread_mutex_init(&s->lock, NULL);
@@ -206,7 +212,10 @@ ts_server_t *ts_start_ex(int port, bool keep_compressed)
     grpc_server_register_completion_queue(s->server, s->cq, NULL);
     char addr[64];
     snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
-    grpc_server_credentials *creds = grpc_insecure_server_credentials_create();
+    grpc_ssl_pem_key_cert_pair pair = {.private_key = key_pem, .cert_chain = cert_pem};
+    grpc_server_credentials *creds =
+        cert_pem != NULL ? grpc_ssl_server_credentials_create(client_ca_pem, &pair, 1, client_ca_pem != NULL, NULL)
+                         : grpc_insecure_server_credentials_create();
     s->port = grpc_server_add_http2_port(s->server, addr, creds);
     grpc_server_credentials_release(creds);
     if (s->port == 0) {

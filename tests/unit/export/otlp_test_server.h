@@ -35,6 +35,10 @@ typedef struct ts_server ts_server_t;
 ts_server_t *ts_start(int port);
 /** Same, but the server keeps compressed messages as they came (body = the compressed bytes). */
 ts_server_t *ts_start_ex(int port, bool keep_compressed);
+/** A TLS server with this certificate chain and key (PEM text); `client_ca_pem` non-NULL requires and
+ * verifies client certificates against it (mTLS). */
+ts_server_t *ts_start_tls(int port, bool keep_compressed, const char *cert_pem, const char *key_pem,
+                          const char *client_ca_pem);
 int ts_port(const ts_server_t *s);
 /** Appends an answer to the script (thread-safe). */
 void ts_script(ts_server_t *s, ts_answer_t answer);

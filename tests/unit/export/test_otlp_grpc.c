@@ -239,3 +239,121 @@ Test(otlp_grpc, retryable_codes_follow_the_otlp_spec)
     cr_assert_not(otel_otlp__code_is_retryable(GRPC_STATUS_RESOURCE_EXHAUSTED, false));
     cr_assert(otel_otlp__code_is_retryable(GRPC_STATUS_RESOURCE_EXHAUSTED, true));
 }
+
+/* A self-signed certificate for 127.0.0.1 (also usable as its own CA and as a client certificate). */
+static char tls_dir[64];
+static char *slurp(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/%s", tls_dir, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    static char bufs[2][8192];
+    static int which;
+    char *buf = bufs[which++ % 2];
+    size_t n = fread(buf, 1, sizeof(bufs[0]) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static void make_certificate(void)
+{
+    strcpy(tls_dir, "/tmp/otlp-tls-XXXXXX");
+    cr_assert_not_null(mkdtemp(tls_dir));
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd),
+             "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+             "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout %s/key.pem -out %s/cert.pem 2>/dev/null",
+             tls_dir, tls_dir);
+    cr_assert_eq(system(cmd), 0, "openssl could not make a test certificate");
+}
+
+static void remove_certificate(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", tls_dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static otel_status_t tls_export(int port, bool trust, bool client_cert)
+{
+    otel_otlp_options_t o;
+    otel_otlp_options_init(&o);
+    snprintf(o.endpoint, sizeof(o.endpoint), "127.0.0.1:%d", port); /* the certificate names IP 127.0.0.1 */
+    o.insecure = false;
+    o.timeout_ms = 1500;
+    if (trust)
+        snprintf(o.certificate, sizeof(o.certificate), "%s/cert.pem", tls_dir);
+    if (client_cert) {
+        snprintf(o.client_key, sizeof(o.client_key), "%s/key.pem", tls_dir);
+        snprintf(o.client_certificate, sizeof(o.client_certificate), "%s/cert.pem", tls_dir);
+    }
+    otel_otlp__client_t *c;
+    char err[256] = "";
+    cr_assert_eq(otel_otlp__client_create(&o, OTEL_OTLP_LOGS, &c, err, sizeof(err)), OTEL_OK, "%s", err);
+    otel_status_t st = otel_otlp__client_export(c, payload, sizeof(payload), 1);
+    otel_otlp__client_destroy(c);
+    return st;
+}
+
+Test(otlp_grpc, tls_with_the_configured_roots_and_mutual_tls, .init = make_certificate, .fini = remove_certificate)
+{
+    char *cert = slurp("cert.pem"), *key = slurp("key.pem");
+    ts_server_t *s = ts_start_tls(0, false, cert, key, NULL);
+    cr_assert_not_null(s);
+    cr_assert_eq(tls_export(ts_port(s), true, false), OTEL_OK, "TLS with OTEL_EXPORTER_OTLP_CERTIFICATE");
+    cr_assert_eq(ts_request_count(s), 1);
+    cr_assert_eq(tls_export(ts_port(s), false, false), OTEL_ERR_EXPORT, "an untrusted server certificate fails");
+    cr_assert_eq(ts_request_count(s), 1);
+    ts_stop(s);
+
+    cert = slurp("cert.pem"), key = slurp("key.pem");
+    s = ts_start_tls(0, false, cert, key, cert); /* requires a client certificate signed by `cert` */
+    cr_assert_eq(tls_export(ts_port(s), true, false), OTEL_ERR_EXPORT, "mTLS server rejects a client without one");
+    cr_assert_eq(tls_export(ts_port(s), true, true), OTEL_OK, "mTLS with CLIENT_KEY + CLIENT_CERTIFICATE");
+    cr_assert_eq(ts_request_count(s), 1);
+    ts_stop(s);
+}
+
+Test(otlp_grpc, pipelined_exports_return_before_the_answer_and_all_settle)
+{
+    ts_server_t *s = ts_start(0);
+    ts_script(s, (ts_answer_t){.code = GRPC_STATUS_OK, .retry_delay_ms = -1, .delay_ms = 300});
+    ts_script(s, (ts_answer_t){.code = GRPC_STATUS_UNAVAILABLE, .message = "retry me", .retry_delay_ms = -1});
+    otel_otlp__client_t *c = client_for(ts_port(s), NULL, false, 5000);
+    otel_otlp__client_set_max_in_flight(c, 2);
+    uint64_t start = otel_time_monotonic_ns();
+    cr_assert_eq(otel_otlp__client_export_pipelined(c, payload, sizeof(payload), 1), OTEL_OK);
+    cr_assert_eq(otel_otlp__client_export_pipelined(c, payload, sizeof(payload), 2), OTEL_OK);
+    cr_assert_lt(ms_since(start), 200, "two exports in flight without waiting for the slow answer");
+    cr_assert_eq(otel_otlp__client_export_pipelined(c, payload, sizeof(payload), 4), OTEL_OK);
+    cr_assert_geq(ms_since(start), 250, "the third waits for the oldest to settle");
+    cr_assert_eq(otel_otlp__client_flush(c), OTEL_OK);
+    otel_otlp_stats_t st = stats();
+    cr_assert_eq(st.export_calls, 3);
+    cr_assert_eq(st.items_exported, 7, "every batch exported, the UNAVAILABLE one after a retry");
+    cr_assert_eq(st.retries, 1);
+    cr_assert_eq(st.items_failed, 0);
+    cr_assert_eq(ts_request_count(s), 4);
+    otel_otlp__client_destroy(c);
+    ts_stop(s);
+}
+
+Test(otlp_grpc, pipelined_failures_are_counted_when_settled_and_destroy_settles_what_is_in_flight)
+{
+    ts_server_t *s = ts_start(0);
+    ts_script(s, (ts_answer_t){.code = GRPC_STATUS_INVALID_ARGUMENT, .message = "bad", .retry_delay_ms = -1});
+    ts_script(s, (ts_answer_t){.code = GRPC_STATUS_OK, .retry_delay_ms = -1, .delay_ms = 100});
+    otel_otlp__client_t *c = client_for(ts_port(s), NULL, false, 5000);
+    otel_otlp__client_set_max_in_flight(c, 4);
+    cr_assert_eq(otel_otlp__client_export_pipelined(c, payload, sizeof(payload), 3), OTEL_OK);
+    cr_assert_eq(otel_otlp__client_export_pipelined(c, payload, sizeof(payload), 5), OTEL_OK);
+    otel_otlp__client_destroy(c); /* settles both before closing the channel */
+    otel_otlp_stats_t st = stats();
+    /* Both calls are in flight together: either may reach the server first and get the error. */
+    cr_assert((st.items_failed == 3 && st.items_exported == 5) || (st.items_failed == 5 && st.items_exported == 3),
+              "failed %llu, exported %llu", (unsigned long long)st.items_failed, (unsigned long long)st.items_exported);
+    cr_assert_eq(st.export_calls, 2);
+    ts_stop(s);
+}
