@@ -324,10 +324,10 @@ int api_telemetry_init(const api_config_t *cfg, char *err, size_t errlen)
     return 0;
 }
 
-void api_telemetry_shutdown(uint32_t timeout_ms)
+bool api_telemetry_shutdown(uint32_t timeout_ms)
 {
     if (!api_tel.enabled)
-        return;
+        return true;
     api_tel.enabled = false;
     uint64_t deadline = otel_time_monotonic_ns() + (uint64_t)timeout_ms * 1000000u;
 #define LEFT_MS()                                                                                                      \
@@ -336,11 +336,19 @@ void api_telemetry_shutdown(uint32_t timeout_ms)
         (uint32_t)(now_ < deadline ? (deadline - now_) / 1000000u + 1 : 1);                                            \
     })
     /* Spans first: the metric reader's final collection then also sees the export counters. */
-    otel_tracer_provider_shutdown(api_tel.tracer_provider, LEFT_MS() / 2);
-    otel_logger_provider_shutdown(api_tel.logger_provider, LEFT_MS() / 2);
-    if (api_tel.reader != NULL)
-        otel_periodic_reader_shutdown(api_tel.reader, LEFT_MS());
+    otel_status_t traces = otel_tracer_provider_shutdown(api_tel.tracer_provider, LEFT_MS() / 2);
+    otel_status_t logs = otel_logger_provider_shutdown(api_tel.logger_provider, LEFT_MS() / 2);
+    otel_status_t metrics = api_tel.reader != NULL ? otel_periodic_reader_shutdown(api_tel.reader, LEFT_MS()) : OTEL_OK;
 #undef LEFT_MS
+    /* An export still running after the budget (e.g. no Collector: gRPC waits for its deadline) keeps its provider:
+     * destroying it would join the export thread and make the exit wait for the export timeout. */
+    bool clean = traces != OTEL_ERR_TIMEOUT && logs != OTEL_ERR_TIMEOUT && metrics != OTEL_ERR_TIMEOUT;
+    if (!clean) {
+        api_log(API_LOG_WARN, "telemetry: export still running at the end of the shutdown budget; not waiting for it",
+                json_pack("{s:b, s:b, s:b, s:i}", "traces", traces == OTEL_ERR_TIMEOUT, "logs",
+                          logs == OTEL_ERR_TIMEOUT, "metrics", metrics == OTEL_ERR_TIMEOUT, "budget_ms", timeout_ms));
+        return false;
+    }
     otel_periodic_reader_destroy(api_tel.reader);
     otel_tracer_provider_set_global(NULL);
     otel_tracer_provider_destroy(api_tel.tracer_provider);
@@ -360,4 +368,5 @@ void api_telemetry_shutdown(uint32_t timeout_ms)
     api_tel.reader = NULL, api_tel.tracer_provider = NULL, api_tel.logger_provider = NULL;
     api_tel.meter_provider = NULL, api_tel.propagator = NULL, api_tel.resource = NULL;
     api_tel.tracer = NULL, api_tel.logger = NULL, api_tel.meter = NULL;
+    return true;
 }

@@ -19,8 +19,12 @@
  */
 int api_telemetry_init(const api_config_t *cfg, char *err, size_t errlen);
 
-/** Flushes and shuts down the three signals within `timeout_ms` in total, then frees the SDK. Idempotent. */
-void api_telemetry_shutdown(uint32_t timeout_ms);
+/**
+ * Flushes and shuts down the three signals within `timeout_ms` in total, then frees the SDK. Returns false when an
+ * export was still running at the end of the budget: the SDK is then left as is (not freed, its export thread not
+ * joined) and the caller should exit without running exit handlers (_exit). Idempotent.
+ */
+bool api_telemetry_shutdown(uint32_t timeout_ms);
 
 /** True when init ran and the SDK is not disabled. */
 bool api_telemetry_enabled(void);
@@ -52,7 +56,10 @@ void api_telemetry_record_exception(h2o_req_t *req, const char *type, const char
 /** The service's tracer (a no-op one before init / when disabled: spans are non-recording). */
 otel_tracer_t *api_telemetry_tracer(void);
 
-/** Starts an INTERNAL span named `name`, child of `parent` (invalid: the thread's current span). Never NULL. */
+/**
+ * Starts an INTERNAL span named `name`, child of `parent` (NULL or invalid: the thread's current span). Without
+ * either, the span is non-recording (the request is not traced). Never NULL.
+ */
 otel_span_t *api_telemetry_start_internal(const char *name, const otel_span_context_t *parent);
 
 /* ------------------------------------------------------------------------------------------ client spans -- */

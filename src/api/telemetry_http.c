@@ -63,9 +63,13 @@ otel_tracer_t *api_telemetry_tracer(void)
 
 otel_span_t *api_telemetry_start_internal(const char *name, const otel_span_context_t *parent)
 {
-    otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_INTERNAL,
-                                   .parent = parent != NULL && otel_span_context_is_valid(parent) ? parent : NULL};
-    return otel_tracer_start_span(api_tel.tracer, otel_str_from_cstr(name), &o);
+    if (parent == NULL || !otel_span_context_is_valid(parent))
+        parent = otel_context_current();
+    /* No parent: the request is not traced (route switched off), so its children are not either (a NULL tracer
+     * gives the shared non-recording span) rather than each becoming a trace of its own. */
+    otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_INTERNAL, .parent = parent};
+    return otel_tracer_start_span(parent != NULL && otel_span_context_is_valid(parent) ? api_tel.tracer : NULL,
+                                  otel_str_from_cstr(name), &o);
 }
 
 /* ------------------------------------------------------------------------------------------ propagation -- */

@@ -286,3 +286,19 @@ Test(telemetry_http, throttle_spans_cross_the_worker_pool)
               "the exemplar points at the evolution span");
     capture_free(&c);
 }
+
+Test(telemetry_http, an_untraced_route_has_no_child_spans_either)
+{
+    capture_t c;
+    CAPTURE_START(&c, "service:\n  routes:\n    /api/v1/throttle/run:\n      trace: false\n", );
+    http_res_t r;
+    char url[128];
+    snprintf(url, sizeof(url), "%s/api/v1/throttle/run", c.svc.base);
+    static const char body[] = "{\"distance_m\":500,\"population\":20,\"generations\":20,\"seed\":1}";
+    http_do(&r, "POST", url, body, strlen(body), 20000);
+    cr_assert_eq(r.status, 200, "%s", r.body);
+    capture_stop(&c);
+    cr_assert_eq(json_array_size(c.spans), 0, "no root spans for the children: %s", json_dumps(c.spans, 0));
+    cr_assert_eq(point_int(FIND_POINT(&c, "h2otel.throttle.runs", "outcome", "ok", )), 1, "metrics still on");
+    capture_free(&c);
+}
