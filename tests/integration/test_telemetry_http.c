@@ -215,6 +215,13 @@ Test(telemetry_http, a_route_switched_off_emits_nothing)
     cr_assert_eq(count_spans(&c, "GET /api/v1/dummy/not-working"), 0);
     cr_assert_eq(point_int(FIND_POINT(&c, "h2otel.requests", "http.route", "/api/v1/dummy/not-working", )), 5);
     cr_assert(find_span(&c, "GET /api/v1/throttle/run", NULL) != NULL, "other routes are traced");
+    /* The SDK's own count: the switched-off route started no span at all (5 sampled-out + 1 traced = 6). */
+    cr_assert_eq(point_int(FIND_POINT(&c, "otel.sdk.span.started", "otel.span.sampling_result", "DROP", )), 5);
+    cr_assert_eq(point_int(FIND_POINT(&c, "otel.sdk.span.started", "otel.span.sampling_result", "RECORD_AND_SAMPLE", )),
+                 1);
+    long long probes = point_int(FIND_POINT(&c, "h2otel.requests", "http.route", "/healthz", )); /* harness polls */
+    cr_assert_eq(point_int(FIND_POINT(&c, "otel.sdk.log.created", )), 6 + probes,
+                 "one log record per request, none for the switched-off route");
     capture_free(&c);
 }
 
