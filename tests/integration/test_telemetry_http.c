@@ -309,3 +309,22 @@ Test(telemetry_http, an_untraced_route_has_no_child_spans_either)
     cr_assert_eq(point_int(FIND_POINT(&c, "h2otel.throttle.runs", "outcome", "ok", )), 1, "metrics still on");
     capture_free(&c);
 }
+
+Test(telemetry_http, http2_requests_say_protocol_version_2)
+{
+    capture_t c;
+    CAPTURE_START(&c, no_delay, );
+    harness_http_version = CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE; /* h2c */
+    http_res_t r;
+    http_get(&r, &c.svc, "/api/v1/dummy/");
+    cr_assert_eq(r.status, 200);
+    harness_http_version = CURL_HTTP_VERSION_1_1;
+    capture_stop(&c);
+    json_t *s = find_span(&c, "GET /api/v1/dummy/", NULL);
+    cr_assert(s != NULL);
+    cr_assert_str_eq(attr_str(s, "network.protocol.version"), "2");
+    cr_assert_eq(point_count(FIND_POINT(&c, "http.server.request.duration", "http.route", "/api/v1/dummy/",
+                                        "network.protocol.version", "2", )),
+                 1, "its own pre-bound series");
+    capture_free(&c);
+}
