@@ -57,62 +57,59 @@ void api_tel__routes_init(void)
 
 /* ------------------------------------------------------------------------------------------ self-metrics -- */
 
-static void observe_spans(otel_observer_t *o, void *user)
-{
-    int which = (int)(intptr_t)user;
-    otel_trace_stats_t st;
-    otel_tracer_provider_get_stats(api_tel.tracer_provider, &st);
-    otel_attribute_t err_full = OTEL_ATTR_STR("error.type", "queue_full");
-    otel_attribute_t err_export = OTEL_ATTR_STR("error.type", "export_failed");
-    switch (which) {
-    case 0: { /* otel.sdk.span.started by sampling result */
-        otel_attribute_t drop = OTEL_ATTR_STR("otel.span.sampling_result", "DROP");
-        otel_attribute_t keep = OTEL_ATTR_STR("otel.span.sampling_result", "RECORD_AND_SAMPLE");
-        otel_observer_observe_int64(o, (int64_t)(st.spans_started - st.spans_recording), &drop, 1);
-        otel_observer_observe_int64(o, (int64_t)st.spans_recording, &keep, 1);
-        break;
-    }
-    case 1: /* otel.sdk.processor.span.processed */
-        otel_observer_observe_int64(o, (int64_t)(st.spans_exported + st.spans_failed), NULL, 0);
-        otel_observer_observe_int64(o, (int64_t)st.spans_dropped, &err_full, 1);
-        break;
-    case 2: /* otel.sdk.exporter.span.exported */
-        otel_observer_observe_int64(o, (int64_t)st.spans_exported, NULL, 0);
-        otel_observer_observe_int64(o, (int64_t)st.spans_failed, &err_export, 1);
-        break;
-    case 3:
-        otel_observer_observe_int64(o, (int64_t)st.queue_size, NULL, 0);
-        break;
-    case 4:
-        otel_observer_observe_int64(o, (int64_t)st.queue_capacity, NULL, 0);
-        break;
-    }
-}
+/* The counters spans and log records share, read from their provider. */
+typedef struct sdk_counts {
+    uint64_t created, recording, exported, failed, dropped, queue_size, queue_capacity;
+} sdk_counts_t;
 
-static void observe_logs(otel_observer_t *o, void *user)
+enum { SIGNAL_SPANS = 0, SIGNAL_LOGS = 1 };
+enum { M_CREATED, M_PROCESSED, M_EXPORTED, M_QUEUE_SIZE, M_QUEUE_CAPACITY };
+#define SELF(signal, metric) ((void *)(intptr_t)((signal) << 4 | (metric)))
+
+static sdk_counts_t read_counts(int signal)
 {
-    int which = (int)(intptr_t)user;
+    if (signal == SIGNAL_SPANS) {
+        otel_trace_stats_t st;
+        otel_tracer_provider_get_stats(api_tel.tracer_provider, &st);
+        return (sdk_counts_t){st.spans_started, st.spans_recording, st.spans_exported, st.spans_failed,
+                              st.spans_dropped, st.queue_size,      st.queue_capacity};
+    }
     otel_log_record_processor_stats_t st;
     otel_logger_provider_get_stats(api_tel.logger_provider, &st);
+    return (sdk_counts_t){st.records_received, st.records_received, st.records_exported, st.records_failed,
+                          st.records_dropped,  st.queue_size,       st.queue_capacity};
+}
+
+static void observe_sdk(otel_observer_t *o, void *user)
+{
+    int signal = (int)(intptr_t)user >> 4, metric = (int)(intptr_t)user & 15;
+    sdk_counts_t c = read_counts(signal);
     otel_attribute_t err_full = OTEL_ATTR_STR("error.type", "queue_full");
     otel_attribute_t err_export = OTEL_ATTR_STR("error.type", "export_failed");
-    switch (which) {
-    case 0:
-        otel_observer_observe_int64(o, (int64_t)st.records_received, NULL, 0);
+    switch (metric) {
+    case M_CREATED:
+        if (signal == SIGNAL_SPANS) { /* otel.sdk.span.started by sampling result */
+            otel_attribute_t drop = OTEL_ATTR_STR("otel.span.sampling_result", "DROP");
+            otel_attribute_t keep = OTEL_ATTR_STR("otel.span.sampling_result", "RECORD_AND_SAMPLE");
+            otel_observer_observe_int64(o, (int64_t)(c.created - c.recording), &drop, 1);
+            otel_observer_observe_int64(o, (int64_t)c.recording, &keep, 1);
+        } else {
+            otel_observer_observe_int64(o, (int64_t)c.created, NULL, 0);
+        }
         break;
-    case 1:
-        otel_observer_observe_int64(o, (int64_t)(st.records_exported + st.records_failed), NULL, 0);
-        otel_observer_observe_int64(o, (int64_t)st.records_dropped, &err_full, 1);
+    case M_PROCESSED:
+        otel_observer_observe_int64(o, (int64_t)(c.exported + c.failed), NULL, 0);
+        otel_observer_observe_int64(o, (int64_t)c.dropped, &err_full, 1);
         break;
-    case 2:
-        otel_observer_observe_int64(o, (int64_t)st.records_exported, NULL, 0);
-        otel_observer_observe_int64(o, (int64_t)st.records_failed, &err_export, 1);
+    case M_EXPORTED:
+        otel_observer_observe_int64(o, (int64_t)c.exported, NULL, 0);
+        otel_observer_observe_int64(o, (int64_t)c.failed, &err_export, 1);
         break;
-    case 3:
-        otel_observer_observe_int64(o, (int64_t)st.queue_size, NULL, 0);
+    case M_QUEUE_SIZE:
+        otel_observer_observe_int64(o, (int64_t)c.queue_size, NULL, 0);
         break;
-    case 4:
-        otel_observer_observe_int64(o, (int64_t)st.queue_capacity, NULL, 0);
+    default:
+        otel_observer_observe_int64(o, (int64_t)c.queue_capacity, NULL, 0);
         break;
     }
 }
@@ -128,7 +125,7 @@ static void observe_metric_points(otel_observer_t *o, void *user)
 }
 
 static int observable(const char *name, const char *unit, const char *desc, otel_instrument_kind_t kind,
-                      otel_observable_callback_t cb, int which)
+                      otel_observable_callback_t cb, void *which)
 {
     otel_instrument_options_t o = {.name = name,
                                    .unit = unit,
@@ -136,7 +133,7 @@ static int observable(const char *name, const char *unit, const char *desc, otel
                                    .kind = kind,
                                    .value_type = OTEL_NUMBER_INT64,
                                    .callback = cb,
-                                   .callback_user = (void *)(intptr_t)which};
+                                   .callback_user = which};
     otel_instrument_t *unused;
     return otel_meter_create_instrument(api_tel.meter, &o, &unused) == OTEL_OK ? 0 : -1;
 }
@@ -145,26 +142,30 @@ int api_tel__self_metrics_init(void)
 {
     const otel_instrument_kind_t C = OTEL_INSTRUMENT_OBSERVABLE_COUNTER, U = OTEL_INSTRUMENT_OBSERVABLE_UP_DOWN_COUNTER;
     int rc = 0;
-    rc |= observable("otel.sdk.span.started", "{span}", "Spans started, by sampling result.", C, observe_spans, 0);
+    rc |= observable("otel.sdk.span.started", "{span}", "Spans started, by sampling result.", C, observe_sdk,
+                     SELF(SIGNAL_SPANS, M_CREATED));
     rc |= observable("otel.sdk.processor.span.processed", "{span}",
-                     "Spans the processor finished with (error.type=queue_full: dropped).", C, observe_spans, 1);
+                     "Spans the processor finished with (error.type=queue_full: dropped).", C, observe_sdk,
+                     SELF(SIGNAL_SPANS, M_PROCESSED));
     rc |= observable("otel.sdk.exporter.span.exported", "{span}", "Spans exported (error.type on failure).", C,
-                     observe_spans, 2);
+                     observe_sdk, SELF(SIGNAL_SPANS, M_EXPORTED));
     rc |= observable("otel.sdk.processor.span.queue.size", "{span}", "Spans waiting in the batch queue.", U,
-                     observe_spans, 3);
-    rc |= observable("otel.sdk.processor.span.queue.capacity", "{span}", "Capacity of the batch queue.", U,
-                     observe_spans, 4);
-    rc |= observable("otel.sdk.log.created", "{log_record}", "Log records emitted.", C, observe_logs, 0);
+                     observe_sdk, SELF(SIGNAL_SPANS, M_QUEUE_SIZE));
+    rc |= observable("otel.sdk.processor.span.queue.capacity", "{span}", "Capacity of the batch queue.", U, observe_sdk,
+                     SELF(SIGNAL_SPANS, M_QUEUE_CAPACITY));
+    rc |= observable("otel.sdk.log.created", "{log_record}", "Log records emitted.", C, observe_sdk,
+                     SELF(SIGNAL_LOGS, M_CREATED));
     rc |= observable("otel.sdk.processor.log.processed", "{log_record}",
-                     "Log records the processor finished with (error.type=queue_full: dropped).", C, observe_logs, 1);
+                     "Log records the processor finished with (error.type=queue_full: dropped).", C, observe_sdk,
+                     SELF(SIGNAL_LOGS, M_PROCESSED));
     rc |= observable("otel.sdk.exporter.log.exported", "{log_record}", "Log records exported (error.type on failure).",
-                     C, observe_logs, 2);
+                     C, observe_sdk, SELF(SIGNAL_LOGS, M_EXPORTED));
     rc |= observable("otel.sdk.processor.log.queue.size", "{log_record}", "Log records waiting in the batch queue.", U,
-                     observe_logs, 3);
+                     observe_sdk, SELF(SIGNAL_LOGS, M_QUEUE_SIZE));
     rc |= observable("otel.sdk.processor.log.queue.capacity", "{log_record}", "Capacity of the batch queue.", U,
-                     observe_logs, 4);
+                     observe_sdk, SELF(SIGNAL_LOGS, M_QUEUE_CAPACITY));
     rc |= observable("otel.sdk.exporter.metric_data_point.exported", "{data_point}",
-                     "Metric data points exported over OTLP (error.type on failure).", C, observe_metric_points, 0);
+                     "Metric data points exported over OTLP (error.type on failure).", C, observe_metric_points, NULL);
     return rc == 0 ? 0 : -1;
 }
 
