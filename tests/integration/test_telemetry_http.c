@@ -328,3 +328,30 @@ Test(telemetry_http, http2_requests_say_protocol_version_2)
                  1, "its own pre-bound series");
     capture_free(&c);
 }
+
+Test(telemetry_http, route_sample_ratio_applies_to_new_traces_only)
+{
+    capture_t c;
+    CAPTURE_START(&c, "service:\n  routes:\n    /api/v1/dummy/not-working:\n      sample_ratio: 0.5\n", );
+    http_res_t r;
+    for (int i = 0; i < 200; i++)
+        http_get(&r, &c.svc, "/api/v1/dummy/not-working");
+    char tp[128];
+    for (int i = 0; i < 20; i++) { /* a sampled parent is always followed */
+        snprintf(tp, sizeof(tp), "traceparent: 00-%032x-b7ad6b7169203331-01", i + 1);
+        GET_WITH(&r, &c.svc, "/api/v1/dummy/not-working", tp, );
+    }
+    capture_stop(&c);
+    size_t i, roots = 0, children = 0;
+    json_t *s;
+    json_array_foreach(c.spans, i, s)
+    {
+        if (str_eq(s, "parentSpanId", "b7ad6b7169203331"))
+            children++;
+        else
+            roots++;
+    }
+    cr_assert_eq(children, 20, "every request with a sampled parent is traced");
+    cr_assert(roots >= 60 && roots <= 140, "about half of 200 new traces kept, got %zu", roots);
+    capture_free(&c);
+}
