@@ -30,6 +30,8 @@ struct throttle_job {
     h2o_req_t *req;             /* NULL once the request was disposed (client went away); loop thread only */
     request_link_t *link;       /* valid while req != NULL */
     otel_span_context_t parent; /* the request's server span: the worker-pool hop keeps it */
+    size_t tracestate_len;      /* and its tracestate (copied: the server span may end first) */
+    char tracestate[OTEL_TRACESTATE_MAX_LEN + 1];
 };
 
 /* What the progress hook needs: the job (for cancellation) and the evolution span (for events). */
@@ -62,7 +64,8 @@ static int on_progress(void *user, unsigned generation, double best_fitness)
 static void run_ga(api_job_t *job)
 {
     throttle_job_t *j = (throttle_job_t *)job;
-    otel_span_t *span = api_telemetry_start_internal("throttle.evolve", &j->parent);
+    otel_span_t *span =
+        api_telemetry_start_internal("throttle.evolve", &j->parent, (otel_str_t){j->tracestate, j->tracestate_len});
     otel_span_scope_t scope;
     otel_span_scope_begin(&scope, span); /* the generations histogram's exemplar points at this span */
     unsigned generations = throttle_params_generations(j->params);
@@ -131,7 +134,8 @@ void api_throttle_on_completions(h2o_multithread_receiver_t *receiver, h2o_linkl
 int api_route_throttle_run(h2o_req_t *req, api_thread_t *t)
 {
     char err[256] = "";
-    otel_span_t *validate = api_telemetry_start_internal("throttle.validate", NULL); /* child of the server span */
+    /* Child of the server span (current on this thread). */
+    otel_span_t *validate = api_telemetry_start_internal("throttle.validate", NULL, (otel_str_t){NULL, 0});
     throttle_params_t *params = throttle_params_parse(req->entity.base, req->entity.len, err, sizeof(err));
     if (params == NULL) {
         otel_span_set_status(validate, OTEL_STATUS_CODE_ERROR, otel_str_from_cstr(err));
@@ -145,6 +149,7 @@ int api_route_throttle_run(h2o_req_t *req, api_thread_t *t)
                           .params = params,
                           .req = req,
                           .parent = api_telemetry_parent(req)};
+    j->tracestate_len = api_telemetry_parent_tracestate(req, j->tracestate, sizeof(j->tracestate));
     j->link = h2o_mem_alloc_shared(&req->pool, sizeof(*j->link), on_request_dispose);
     j->link->job = j;
     if (api_worker_pool_submit(t->server->pool, &j->super) != 0) {

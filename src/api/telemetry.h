@@ -57,10 +57,15 @@ void api_telemetry_record_exception(h2o_req_t *req, const char *type, const char
 otel_tracer_t *api_telemetry_tracer(void);
 
 /**
- * Starts an INTERNAL span named `name`, child of `parent` (NULL or invalid: the thread's current span). Without
- * either, the span is non-recording (the request is not traced). Never NULL.
+ * Starts an INTERNAL span named `name`, child of `parent` (NULL or invalid: the thread's current span) whose
+ * tracestate is `parent_tracestate` (used with an explicit parent only; copied). Without either parent, the span is
+ * non-recording (the request is not traced). Never NULL.
  */
-otel_span_t *api_telemetry_start_internal(const char *name, const otel_span_context_t *parent);
+otel_span_t *api_telemetry_start_internal(const char *name, const otel_span_context_t *parent,
+                                          otel_str_t parent_tracestate);
+
+/** Copies the tracestate of req's server span into out (cap bytes, NUL-terminated); returns its length. */
+size_t api_telemetry_parent_tracestate(h2o_req_t *req, char *out, size_t cap);
 
 /* ------------------------------------------------------------------------------------------ client spans -- */
 

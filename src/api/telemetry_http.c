@@ -36,6 +36,18 @@ otel_span_context_t api_telemetry_parent(h2o_req_t *req)
     return rt != NULL && rt->span != NULL ? rt->ctx : (otel_span_context_t){0};
 }
 
+size_t api_telemetry_parent_tracestate(h2o_req_t *req, char *out, size_t cap)
+{
+    api_req_telemetry_t *rt = api_telemetry_of(req);
+    otel_str_t ts = rt != NULL && rt->span != NULL ? otel_span_get_tracestate(rt->span) : (otel_str_t){NULL, 0};
+    size_t n = cap > 0 && ts.len < cap ? ts.len : 0;
+    if (n > 0)
+        memcpy(out, ts.ptr, n);
+    if (cap > 0)
+        out[n] = '\0';
+    return n;
+}
+
 size_t api_telemetry_log_ids(h2o_req_t *req, char *out, size_t cap)
 {
     api_req_telemetry_t *rt = api_telemetry_of(req);
@@ -61,13 +73,17 @@ otel_tracer_t *api_telemetry_tracer(void)
     return api_tel.tracer;
 }
 
-otel_span_t *api_telemetry_start_internal(const char *name, const otel_span_context_t *parent)
+otel_span_t *api_telemetry_start_internal(const char *name, const otel_span_context_t *parent,
+                                          otel_str_t parent_tracestate)
 {
-    if (parent == NULL || !otel_span_context_is_valid(parent))
-        parent = otel_context_current();
+    otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_INTERNAL, .parent_tracestate = parent_tracestate};
+    if (parent == NULL || !otel_span_context_is_valid(parent)) {
+        parent = otel_context_current(); /* its tracestate is found by the SDK */
+        o.parent_tracestate = (otel_str_t){NULL, 0};
+    }
     /* No parent: the request is not traced (route switched off), so its children are not either (a NULL tracer
      * gives the shared non-recording span) rather than each becoming a trace of its own. */
-    otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_INTERNAL, .parent = parent};
+    o.parent = parent;
     return otel_tracer_start_span(parent != NULL && otel_span_context_is_valid(parent) ? api_tel.tracer : NULL,
                                   otel_str_from_cstr(name), &o);
 }

@@ -249,7 +249,9 @@ Test(telemetry_http, throttle_spans_cross_the_worker_pool)
     char url[128];
     snprintf(url, sizeof(url), "%s/api/v1/throttle/run", c.svc.base);
     static const char body[] = "{\"distance_m\":500,\"population\":40,\"generations\":30,\"seed\":42}";
-    http_do(&r, "POST", url, body, strlen(body), 20000);
+    HTTP_WITH_HEADERS(&r, "POST", url, body, "Content-Type: application/json",
+                      "traceparent: 00-5af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                      "tracestate: congo=t61rcWkgMzE", );
     cr_assert_eq(r.status, 200, "%s", r.body);
     http_do(&r, "POST", url, "{\"distance_m\":-5}", 17, 20000);
     cr_assert_eq(r.status, 400);
@@ -270,6 +272,8 @@ Test(telemetry_http, throttle_spans_cross_the_worker_pool)
     cr_assert(str_eq(server, "traceId", json_string_value(json_object_get(ev, "traceId"))));
     cr_assert_str_eq(attr_str(server, "http.response.status_code"), "200");
     cr_assert_eq(json_integer_value(json_object_get(ev, "kind")), 1, "INTERNAL");
+    cr_assert(str_eq(ev, "traceId", "5af7651916cd43dd8448eb211c80319c"));
+    cr_assert(str_eq(ev, "traceState", "congo=t61rcWkgMzE"), "the tracestate crossed the hop: %s", json_dumps(ev, 0));
     cr_assert_str_eq(attr_str(ev, "throttle.population"), "40");
     json_t *events = json_object_get(ev, "events");
     cr_assert(json_array_size(events) >= 3, "generation events: %s", json_dumps(events, 0));
