@@ -29,16 +29,20 @@ Test(common_queue, fifo_full_empty_and_many_laps)
     cr_assert_eq(otel_mpsc__init(&q, 4), OTEL_OK);
     cr_expect_null(otel_mpsc__pop(&q), "empty");
     uintptr_t next_in = 1, next_out = 1;
+    size_t pushed = 0;
     for (int lap = 0; lap < 10; lap++) {
-        for (int i = 0; i < 4; i++, next_in++)
-            cr_assert_eq(otel_mpsc__push(&q, ITEM(next_in)), next_in, "push returns the count pushed so far");
-        cr_expect_eq(otel_mpsc__push(&q, ITEM(999)), 0, "full on lap %d", lap);
+        for (int i = 0; i < 4; i++, next_in++) {
+            cr_assert(otel_mpsc__push(&q, ITEM(next_in), &pushed));
+            cr_assert_eq(pushed, next_in, "the count pushed so far");
+        }
+        cr_expect_not(otel_mpsc__push(&q, ITEM(999), &pushed), "full on lap %d", lap);
         cr_expect_eq(otel_mpsc__pop(&q), ITEM(next_out), "lap %d", lap);
         next_out++;
-        cr_assert_eq(otel_mpsc__push(&q, ITEM(next_in)), next_in, "a slot came free");
+        cr_assert(otel_mpsc__push(&q, ITEM(next_in), &pushed), "a slot came free");
+        cr_assert_eq(pushed, next_in);
         next_in++;
         for (int i = 0; i < 4; i++, next_out++)
-            cr_assert_eq(otel_mpsc__take(&q), ITEM(next_out), "lap %d item %d", lap, i);
+            cr_assert_eq(otel_mpsc__take(&q, next_out - 1), ITEM(next_out), "lap %d item %d", lap, i);
         cr_expect_null(otel_mpsc__pop(&q), "empty after lap %d", lap);
     }
     otel_mpsc__dispose(&q);
@@ -65,7 +69,8 @@ static void *produce(void *arg)
 {
     uint64_t id = (uint64_t)(uintptr_t)arg;
     for (uint64_t i = 0; i < PER_PRODUCER; i++) {
-        while (otel_mpsc__push(&shared, ITEM(((id << 32) | i) + 1)) == 0) {
+        size_t pushed;
+        while (!otel_mpsc__push(&shared, ITEM(((id << 32) | i) + 1), &pushed)) {
             atomic_fetch_add_explicit(&refused, 1, memory_order_relaxed);
             sched_yield();
         }
@@ -84,9 +89,9 @@ Test(common_queue, producers_and_one_consumer_lose_nothing_and_keep_each_produce
     while (total < (uint64_t)PRODUCERS * PER_PRODUCER) {
         void *item;
         /* Alternate both consumer calls: take after a tail read, pop without one. */
-        if (use_take && atomic_load_explicit(&shared.tail, memory_order_acquire) >
-                            atomic_load_explicit(&shared.head, memory_order_relaxed))
-            item = otel_mpsc__take(&shared);
+        size_t head = atomic_load_explicit(&shared.head, memory_order_relaxed);
+        if (use_take && atomic_load_explicit(&shared.tail, memory_order_acquire) > head)
+            item = otel_mpsc__take(&shared, head);
         else
             item = otel_mpsc__pop(&shared);
         use_take = !use_take;

@@ -39,10 +39,11 @@ static inline size_t otel_mpsc__capacity(const otel_mpsc_t *q)
 }
 
 /**
- * Appends `item` (any thread, lock-free). Returns the number of items ever claimed including this one (so
- * the caller can act every N pushes and compute the fill level against `head`), or 0 when the queue is full.
+ * Appends `item` (any thread, lock-free); false when the queue is full. `*pushed` is set to the number of
+ * items ever claimed including this one, so the caller can act every N pushes and compute the fill level
+ * against `head`.
  */
-static inline size_t otel_mpsc__push(otel_mpsc_t *q, void *item)
+static inline bool otel_mpsc__push(otel_mpsc_t *q, void *item, size_t *pushed)
 {
     size_t pos = atomic_load_explicit(&q->tail, memory_order_relaxed);
     otel_mpsc__cell_t *c;
@@ -55,14 +56,15 @@ static inline size_t otel_mpsc__push(otel_mpsc_t *q, void *item)
                                                       memory_order_relaxed))
                 break;
         } else if (diff < 0) {
-            return 0; /* full */
+            return false; /* full */
         } else {
             pos = atomic_load_explicit(&q->tail, memory_order_relaxed);
         }
     }
     c->item = item;
     atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
-    return pos + 1;
+    *pushed = pos + 1;
+    return true;
 }
 
 /* Consumer side: hands the slot at `head` back to producers for the next lap. */
@@ -75,12 +77,12 @@ static inline void *otel_mpsc__consume(otel_mpsc_t *q, otel_mpsc__cell_t *c, siz
 }
 
 /**
- * The oldest item, which the caller knows was claimed (tail read with acquire is past head): waits for its
- * producer to publish it, which is a few instructions away. Consumer only.
+ * The oldest item, at position `head` (the consumer's own copy of q->head), which the caller knows was
+ * claimed (it read a tail past `head` with acquire): waits for its producer to publish it, which is a few
+ * instructions away. Consumer only.
  */
-static inline void *otel_mpsc__take(otel_mpsc_t *q)
+static inline void *otel_mpsc__take(otel_mpsc_t *q, size_t head)
 {
-    size_t head = atomic_load_explicit(&q->head, memory_order_relaxed);
     otel_mpsc__cell_t *c = &q->cells[head & q->mask];
     while (atomic_load_explicit(&c->seq, memory_order_acquire) != head + 1)
         sched_yield();

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/common_internal.h"
+#include "common/deadline_internal.h"
 #include "common/mpsc_queue_internal.h"
 #include "config/env_internal.h"
 #include "logs/logs_internal.h"
@@ -66,7 +67,8 @@ static otel_status_t batch_on_emit(otel_log_record_processor_t *self, otel_log__
     }
     /* Counted before the push so that `queued` never undercounts what the exporter can pop. */
     size_t n = atomic_fetch_add_explicit(&b->queued, 1, memory_order_relaxed) + 1;
-    if (!otel_mpsc__push(&b->queue, record)) {
+    size_t pushed;
+    if (!otel_mpsc__push(&b->queue, record, &pushed)) {
         atomic_fetch_sub_explicit(&b->queued, 1, memory_order_relaxed);
         ADD(dropped, 1);
         otel_log__record_free(record);
@@ -112,15 +114,6 @@ static void drain(batch_processor_t *b, const otel_log_record_data_t **batch, ot
     }
 }
 
-static void deadline_in(struct timespec *ts, uint32_t ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += (time_t)(ms / 1000);
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L)
-        ts->tv_sec++, ts->tv_nsec -= 1000000000L;
-}
-
 static void *export_thread(void *arg)
 {
     batch_processor_t *b = arg;
@@ -129,8 +122,7 @@ static void *export_thread(void *arg)
     otel_log__record_t **owned = malloc(cap * sizeof(*owned));
     pthread_mutex_lock(&b->lock);
     for (;;) {
-        struct timespec until;
-        deadline_in(&until, b->options.schedule_delay_ms);
+        struct timespec until = otel_deadline__after_ms(b->options.schedule_delay_ms);
         while (!b->stop && b->flush_requested == b->flush_completed &&
                atomic_load_explicit(&b->queued, memory_order_relaxed) < b->options.max_export_batch_size) {
             if (pthread_cond_timedwait(&b->wake, &b->lock, &until) == ETIMEDOUT)
@@ -166,8 +158,7 @@ static void *export_thread(void *arg)
 static otel_status_t batch_force_flush(otel_log_record_processor_t *self, uint32_t timeout_ms)
 {
     batch_processor_t *b = (batch_processor_t *)self;
-    struct timespec until;
-    deadline_in(&until, timeout_ms);
+    struct timespec until = otel_deadline__after_ms(timeout_ms);
     pthread_mutex_lock(&b->lock);
     if (b->stopped) {
         pthread_mutex_unlock(&b->lock);
@@ -186,8 +177,7 @@ static otel_status_t batch_force_flush(otel_log_record_processor_t *self, uint32
 static otel_status_t batch_shutdown(otel_log_record_processor_t *self, uint32_t timeout_ms)
 {
     batch_processor_t *b = (batch_processor_t *)self;
-    struct timespec until;
-    deadline_in(&until, timeout_ms);
+    struct timespec until = otel_deadline__after_ms(timeout_ms);
     pthread_mutex_lock(&b->lock);
     if (b->shut_down) {
         pthread_mutex_unlock(&b->lock);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/common_internal.h"
+#include "common/deadline_internal.h"
 #include "common/mpsc_queue_internal.h"
 #include "config/env_internal.h"
 #include "trace/trace_internal.h"
@@ -91,8 +92,8 @@ static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
     batch_processor_t *p = (batch_processor_t *)self;
     if (__builtin_expect(atomic_load_explicit(&p->stopping, memory_order_relaxed), 0))
         goto drop;
-    size_t pushed = otel_mpsc__push(&p->queue, span);
-    if (pushed == 0)
+    size_t pushed;
+    if (!otel_mpsc__push(&p->queue, span, &pushed))
         goto drop; /* full */
     /* Reading `head` pulls in a line the export thread writes on every take: do it once per wake_mask + 1
      * spans, not per span. The export thread is woken within that many spans of a full batch. */
@@ -118,7 +119,7 @@ static void drain(batch_processor_t *p)
     while (head < end) {
         size_t n = 0;
         for (; n < p->options.max_export_batch_size && head < end; head++) {
-            p->batch_spans[n] = otel_mpsc__take(&p->queue);
+            p->batch_spans[n] = otel_mpsc__take(&p->queue, head);
             p->batch[n] = &p->batch_spans[n]->data;
             n++;
         }
@@ -143,7 +144,7 @@ static void *export_thread(void *arg)
     uint64_t delay_ns = (uint64_t)p->options.schedule_delay_ms * 1000000u;
     uint64_t deadline = otel_time_monotonic_ns() + delay_ns;
     for (;;) {
-        struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+        struct timespec ts = otel_deadline__from_ns(deadline);
         int r = sem_clockwait(&p->wake, CLOCK_MONOTONIC, &ts);
         bool timer = r != 0 && errno == ETIMEDOUT;
         atomic_store(&p->wake_pending, false);
@@ -185,7 +186,7 @@ static void *export_thread(void *arg)
 static otel_status_t wait_until(batch_processor_t *p, const uint64_t *done_seq, uint64_t want, const bool *done_flag,
                                 uint64_t deadline_ns)
 {
-    struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
+    struct timespec ts = otel_deadline__from_ns(deadline_ns);
     while (!(done_seq != NULL && *done_seq >= want) && !(done_flag != NULL && *done_flag) && !p->thread_exited) {
         if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) == ETIMEDOUT)
             return (done_seq != NULL && *done_seq >= want) || (done_flag != NULL && *done_flag) || p->thread_exited
