@@ -843,6 +843,15 @@ int api_tel_settings_apply_env(api_tel_settings_t *s, char *err, size_t errlen)
         }
         s->disabled = strcasecmp(v, "true") == 0;
     }
+    static const char *const protocol_vars[] = {"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+                                                "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+                                                "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL"};
+    for (size_t i = 0; i < sizeof(protocol_vars) / sizeof(protocol_vars[0]); i++) {
+        if ((v = env(protocol_vars[i])) != NULL && strcmp(v, "grpc") != 0) { /* otelc speaks OTLP/gRPC only */
+            snprintf(err, errlen, "h2otel: environment %s: only grpc is supported, got '%s'", protocol_vars[i], v);
+            return -1;
+        }
+    }
     if ((v = env("OTEL_PROPAGATORS")) != NULL)
         snprintf(s->propagators, sizeof(s->propagators), "%s", v);
     if ((v = env("OTEL_TRACES_SAMPLER")) != NULL) {

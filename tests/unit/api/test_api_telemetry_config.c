@@ -116,6 +116,13 @@ Test(telemetry_config, set_variables_override_the_file)
     cr_assert_eq(s.reader.interval_ms, 2000);
     cr_assert_eq(s.bsp.max_queue_size, 4096, "unset variables keep the file's value");
     cr_assert(s.traces.otlp.gzip);
+    setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc", 1);
+    cr_assert_eq(api_tel_settings_apply_env(&s, err, sizeof(err)), 0, "%s", err);
+    setenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf", 1);
+    cr_assert_eq(api_tel_settings_apply_env(&s, err, sizeof(err)), -1);
+    cr_assert_str_eq(err, "h2otel: environment OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: only grpc is supported, got "
+                          "'http/protobuf'");
+    unsetenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL");
     setenv("OTEL_LOGS_EXPORTER", "zipkin", 1);
     cr_assert_eq(api_tel_settings_apply_env(&s, err, sizeof(err)), -1);
     cr_assert(strstr(err, "OTEL_LOGS_EXPORTER") != NULL, "%s", err);
