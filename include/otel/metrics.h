@@ -29,7 +29,7 @@ typedef enum otel_exemplar_filter {
 
 /** Meter provider settings; otel_meter_provider_options_init fills the spec's defaults. */
 typedef struct otel_meter_provider_options {
-    /** Borrowed: must outlive the provider. NULL: data carries no resource. */
+    /** The provider retains it (the caller may destroy its reference after create). NULL: data carries none. */
     const otel_resource_t *resource;
     /** Points per instrument, overflow point included (default 2000). Extra attribute sets are aggregated into
      * the `otel.metric.overflow=true` point. Minimum 2. */

@@ -4,13 +4,12 @@
 #define OTEL_METRICS_DATA_H
 
 #include "otel/common.h"
+#include "otel/resource.h"
+#include "otel/scope.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* The resource is defined by include/otel/resource.h (opaque); metrics only points at it. */
-typedef struct otel_resource otel_resource_t;
 
 /** The kind of instrument a metric came from (also selects temporality under a preference). */
 typedef enum otel_instrument_kind {
@@ -144,11 +143,7 @@ typedef struct otel_metric_data {
 
 /** The metrics of one instrumentation scope (one meter). */
 typedef struct otel_scope_metrics {
-    otel_str_t scope_name;
-    otel_str_t scope_version;    /* empty when not given */
-    otel_str_t scope_schema_url; /* empty when not given */
-    const otel_attribute_t *scope_attributes;
-    size_t scope_attribute_count;
+    otel_scope_t scope; /* name, version, schema_url (empty when not given), attributes (none for now) */
     const otel_metric_data_t *metrics;
     size_t metric_count;
 } otel_scope_metrics_t;

@@ -3,6 +3,7 @@
 #ifndef OTEL_ARENA_INTERNAL_H
 #define OTEL_ARENA_INTERNAL_H
 
+#include <string.h>
 #include "otel/common.h"
 
 typedef struct otel_arena__chunk otel_arena__chunk_t;
@@ -14,11 +15,25 @@ typedef struct otel_arena__chunk otel_arena__chunk_t;
 typedef struct otel_arena {
     otel_arena__chunk_t *head;
     otel_arena__chunk_t *cur;
-    size_t used; /* bytes used in cur */
+    char *cur_data; /* cur's first byte */
+    size_t cur_cap; /* cur's capacity */
+    size_t used;    /* bytes used in cur */
 } otel_arena_t;
 
-/** `size` bytes aligned to 8, or NULL on allocation failure. */
-void *otel_arena__alloc(otel_arena_t *arena, size_t size);
+/** `size` bytes aligned to 8, or NULL on allocation failure (the slow path of otel_arena__alloc). */
+void *otel_arena__alloc_slow(otel_arena_t *arena, size_t size);
+
+/** `size` bytes aligned to 8, or NULL on allocation failure. Bump-pointer fast path inline. */
+static inline void *otel_arena__alloc(otel_arena_t *arena, size_t size)
+{
+    size = size == 0 ? 8 : (size + 7) & ~(size_t)7;
+    if (__builtin_expect(arena->cur != NULL && arena->cur_cap - arena->used >= size, 1)) {
+        void *p = arena->cur_data + arena->used;
+        arena->used += size;
+        return p;
+    }
+    return otel_arena__alloc_slow(arena, size);
+}
 /** A copy of `s` (not NUL-terminated unless `nul`), or the empty slice on failure/empty input. */
 otel_str_t otel_arena__strdup(otel_arena_t *arena, otel_str_t s, bool nul);
 /** Forgets every allocation; keeps chunks up to `keep_bytes` in total, frees the rest. */
@@ -36,6 +51,11 @@ size_t otel_utf8__truncate(const char *s, size_t len, size_t limit);
  */
 bool otel_attribute__copy(otel_arena_t *arena, otel_attribute_t *dst, const otel_attribute_t *src,
                           uint32_t value_length_limit);
+/**
+ * Same as otel_attribute__copy, with the key and a string value in one allocation (the common case).
+ */
+bool otel_attribute__copy_fast(otel_arena_t *arena, otel_attribute_t *dst, const otel_attribute_t *src,
+                               uint32_t value_length_limit);
 /** Copies only the value (the key of dst is left as is). */
 bool otel_value__copy(otel_arena_t *arena, otel_value_t *dst, const otel_value_t *src, uint32_t value_length_limit);
 

@@ -393,9 +393,9 @@ otel_status_t otel_meter_provider_collect(otel_meter_provider_t *p, otel_tempora
                 }
             }
             if (sc->metric_count > 0) {
-                sc->scope_name = otel_str_from_cstr(meters[mi]->name);
-                sc->scope_version = otel_str_from_cstr(meters[mi]->version);
-                sc->scope_schema_url = otel_str_from_cstr(meters[mi]->schema_url);
+                sc->scope.name = otel_str_from_cstr(meters[mi]->name);
+                sc->scope.version = otel_str_from_cstr(meters[mi]->version);
+                sc->scope.schema_url = otel_str_from_cstr(meters[mi]->schema_url);
                 nscopes++;
             }
         }

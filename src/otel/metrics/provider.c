@@ -42,6 +42,7 @@ otel_status_t otel_meter_provider_create(const otel_meter_provider_options_t *op
     if (p == NULL)
         return OTEL_ERR_NO_MEMORY;
     p->opts = *opts;
+    p->opts.resource = otel_resource_retain((otel_resource_t *)opts->resource);
     uint32_t cells = opts->cells_per_series;
     if (cells == 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -50,6 +51,7 @@ otel_status_t otel_meter_provider_create(const otel_meter_provider_options_t *op
     p->cells_per_series = next_pow2(cells);
     p->arena = otel_metrics__arena_create();
     if (p->arena == NULL) {
+        otel_resource_destroy((otel_resource_t *)p->opts.resource);
         free(p);
         return OTEL_ERR_NO_MEMORY;
     }
@@ -93,6 +95,7 @@ void otel_meter_provider_destroy(otel_meter_provider_t *provider)
         free(m);
     }
     otel_metrics__arena_destroy(provider->arena);
+    otel_resource_destroy((otel_resource_t *)provider->opts.resource);
     pthread_mutex_destroy(&provider->lock);
     pthread_mutex_destroy(&provider->collect_lock);
     free(provider);
