@@ -155,12 +155,22 @@ static char *dup_trimmed(const char *p, size_t len, bool decode, bool lower)
     return out;
 }
 
-static bool is_token(const char *s)
+/* gRPC metadata keys: lowercase letters, digits, '-', '_', '.'; not the reserved "grpc-" prefix. */
+static bool is_metadata_key(const char *s)
 {
-    if (*s == '\0')
+    if (*s == '\0' || strncmp(s, "grpc-", 5) == 0)
         return false;
     for (; *s; s++)
-        if (!(isalnum((unsigned char)*s) || strchr("!#$%&'*+-.^_`|~", *s) != NULL))
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || strchr("-_.", *s) != NULL))
+            return false;
+    return true;
+}
+
+/* gRPC metadata values (non-binary keys): printable ASCII and space. */
+static bool is_metadata_value(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7E)
             return false;
     return true;
 }
@@ -207,8 +217,13 @@ otel_status_t otel_otlp__headers_parse(const char *text, const char *what, otel_
                 otel_otlp__headers_free(headers, n);
                 return OTEL_ERR_NO_MEMORY;
             }
-            if (!is_token(headers[n - 1].key)) {
+            if (!is_metadata_key(headers[n - 1].key)) {
                 otel_env__error(err, err_len, "%s: invalid header name '%s'", what, headers[n - 1].key);
+                otel_otlp__headers_free(headers, n);
+                return OTEL_ERR_CONFIG;
+            }
+            if (!is_metadata_value(headers[n - 1].value)) {
+                otel_env__error(err, err_len, "%s: header '%s' has a non-printable value", what, headers[n - 1].key);
                 otel_otlp__headers_free(headers, n);
                 return OTEL_ERR_CONFIG;
             }

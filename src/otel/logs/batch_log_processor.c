@@ -35,7 +35,8 @@ typedef struct batch_processor {
     uint64_t flush_requested, flush_completed;
     otel_status_t flush_status;
     bool stop, stopped, shut_down;
-    atomic_bool closed; /* emits after shutdown are dropped */
+    atomic_bool closed;  /* emits after shutdown are dropped */
+    atomic_bool abandon; /* shutdown ran out of time: drop what is still queued instead of exporting it */
 } batch_processor_t;
 
 #define ADD(field, n) atomic_fetch_add_explicit(&b->counters.field, (n), memory_order_relaxed)
@@ -138,6 +139,14 @@ static void drain(batch_processor_t *b, const otel_log_record_data_t **batch, ot
     for (;;) {
         size_t n = 0;
         otel_log__record_t *r;
+        if (atomic_load_explicit(&b->abandon, memory_order_relaxed)) {
+            while ((r = queue_pop(b)) != NULL) {
+                atomic_fetch_sub_explicit(&b->queued, 1, memory_order_relaxed);
+                ADD(dropped, 1);
+                otel_log__record_free(r);
+            }
+            return;
+        }
         while (n < b->options.max_export_batch_size && (r = queue_pop(b)) != NULL) {
             owned[n] = r;
             batch[n] = &r->data;
@@ -247,8 +256,12 @@ static otel_status_t batch_shutdown(otel_log_record_processor_t *self, uint32_t 
         rc = pthread_cond_timedwait(&b->done, &b->lock, &until);
     bool stopped = b->stopped;
     pthread_mutex_unlock(&b->lock);
-    if (!stopped)
-        return OTEL_ERR_TIMEOUT; /* destroy joins the thread later; the exporter is still in use */
+    if (!stopped) {
+        /* Out of time (e.g. the Collector is down): the thread drops what is left (counted) after the
+         * export in flight, which its own timeout bounds; destroy joins it. */
+        atomic_store(&b->abandon, true);
+        return OTEL_ERR_TIMEOUT;
+    }
     pthread_join(b->thread, NULL);
     b->thread_started = false;
     return b->exporter.shutdown != NULL ? b->exporter.shutdown(b->exporter.self, timeout_ms) : OTEL_OK;

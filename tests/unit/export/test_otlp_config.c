@@ -86,6 +86,10 @@ Test(otlp_config, bad_values_name_the_variable)
         {"OTEL_EXPORTER_OTLP_LOGS_HEADERS", "novalue",
          "OTEL_EXPORTER_OTLP_LOGS_HEADERS: expected key=value, got 'novalue'"},
         {"OTEL_EXPORTER_OTLP_HEADERS", "bad key=1", "OTEL_EXPORTER_OTLP_HEADERS: invalid header name 'bad key'"},
+        {"OTEL_EXPORTER_OTLP_HEADERS", "grpc-timeout=1",
+         "OTEL_EXPORTER_OTLP_HEADERS: invalid header name 'grpc-timeout'"},
+        {"OTEL_EXPORTER_OTLP_HEADERS", "a!b=1", "OTEL_EXPORTER_OTLP_HEADERS: invalid header name 'a!b'"},
+        {"OTEL_EXPORTER_OTLP_HEADERS", "k=a%0Ab", "OTEL_EXPORTER_OTLP_HEADERS: header 'k' has a non-printable value"},
         {"OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://x:1", "OTEL_EXPORTER_OTLP_ENDPOINT: unsupported scheme"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -352,3 +352,28 @@ Test(logs_sdk, console_exporter_writes_one_otlp_json_line_per_record)
     cr_assert_str_eq(buf, expect);
     free(buf);
 }
+
+Test(logs_sdk, shutdown_is_bounded_and_counts_what_it_could_not_export)
+{
+    capture_t cap;
+    otel_log_record_exporter_t exp = capture_exporter(&cap);
+    cap.delay_ms = 400; /* each export is slow, as with a Collector that does not answer */
+    otel_batch_log_record_processor_options_t o = {
+        .max_queue_size = 64, .schedule_delay_ms = 60000, .export_timeout_ms = 1000, .max_export_batch_size = 4};
+    otel_log_record_processor_t *proc;
+    otel_batch_log_record_processor_create(&o, exp, &proc);
+    otel_logger_provider_t *p;
+    otel_logger_provider_create(NULL, NULL, proc, &p);
+    otel_logger_t *l = otel_logger_provider_get_logger(p, &scope);
+    for (int i = 0; i < 40; i++) { /* 10 batches: 4 s of exporting */
+        otel_log_record_t rec = message("x");
+        otel_logger_emit(l, &rec);
+    }
+    uint64_t start = otel_time_monotonic_ns();
+    cr_assert_eq(otel_logger_provider_shutdown(p, 500), OTEL_ERR_TIMEOUT);
+    otel_logger_provider_destroy(p); /* joins: at most the export in flight */
+    uint64_t took_ms = (otel_time_monotonic_ns() - start) / 1000000;
+    cr_assert_lt(took_ms, 1500, "shutdown + destroy took %llu ms", (unsigned long long)took_ms);
+    cr_assert_lt(cap.records, 40);
+    cr_assert(cap.destroyed);
+}
