@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "routes.h"
+#include "telemetry.h"
 
 /* A bounded string builder: this file renders one line per request, so no printf and no heap. */
 typedef struct out {
@@ -92,6 +93,8 @@ static void log_access(h2o_logger_t *self, h2o_req_t *req)
     put_peer(&o, req->conn);
     PUT_LIT(&o, "\",\"thread\":");
     put_uint(&o, ((api_thread_t *)req->conn->ctx)->index);
+    char ids[96]; /* trace correlation: the request's server span, when traced */
+    put(&o, ids, api_telemetry_log_ids(req, ids, sizeof(ids)));
     if (o.p < o.end)
         api_log_raw(API_LOG_INFO, "request", fields, (size_t)(o.p - fields));
 }

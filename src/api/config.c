@@ -48,6 +48,8 @@ static const opt_t opts[] = {
     {"slow.delay_max_ms", UINT(slow_delay.max_ms, 0, 600000, "/api/v1/dummy/slow longest delay")},
     {"throttle.workers", UINT(throttle_workers, 1, 256, "worker threads running the throttle GA")},
     {"throttle.queue", UINT(throttle_queue, 1, 1u << 20, "queued GA runs before 503")},
+    {"test_endpoints", OPT_BOOL, offsetof(api_config_t, test_endpoints), 0, 0, 1,
+     "serve POST /test/tracecontext (W3C Trace Context test service)"},
 };
 #define NUM_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -224,6 +226,8 @@ static int walk_mapping(file_walk_t *w, yaml_node_t *map, const char *prefix)
         snprintf(rel, sizeof(rel), "%s%s%s", prefix, *prefix ? "." : "", (const char *)k->data.scalar.value);
         snprintf(full, sizeof(full), "service.%s", rel);
         const opt_t *o = find_opt(rel);
+        if (strcmp(rel, "routes") == 0)
+            continue; /* per-route telemetry switches: parsed and checked by telemetry_config.c */
         if (o != NULL) {
             if (v->type != YAML_SCALAR_NODE)
                 return walk_error(w, v, full, "expected a single value");

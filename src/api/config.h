@@ -32,6 +32,7 @@ typedef struct api_config {
     api_delay_range_t slow_delay;
     uint32_t throttle_workers;
     uint32_t throttle_queue;
+    int test_endpoints; /* POST /test/tracecontext (W3C conformance test service); off by default */
 } api_config_t;
 
 /** What api_config_load asks the caller to do. */

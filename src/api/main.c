@@ -8,6 +8,7 @@
 #include "config.h"
 #include "log.h"
 #include "server.h"
+#include "telemetry.h"
 
 int main(int argc, char **argv)
 {
@@ -23,6 +24,10 @@ int main(int argc, char **argv)
         return 2;
     }
     api_log_set_level(cfg.log_level);
+    if (api_telemetry_init(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
 
     /* Every thread inherits this mask, so only sigwait below sees the signals. */
     sigset_t stop_signals;
@@ -59,6 +64,7 @@ int main(int argc, char **argv)
     long abandoned = api_server_shutdown(server);
     if (abandoned > 0)
         api_log(API_LOG_WARN, "grace period over: requests abandoned", json_pack("{s:I}", "requests", abandoned));
+    api_telemetry_shutdown(5000); /* every signal flushed (bounded) before exit */
     api_log(API_LOG_INFO, "stopped", NULL);
     return 0;
 }

@@ -7,6 +7,18 @@
 
 #include "server.h"
 
+/** One route: exact path, the one method it answers, its handler. */
+typedef struct api_route {
+    const char *path;
+    const char *method;
+    int (*handle)(h2o_req_t *req, api_thread_t *t);
+    int test_only; /* exists only when service.test_endpoints is true */
+} api_route_t;
+
+/** The route table (the telemetry keys its per-route switches and series by index into it). */
+extern const api_route_t api_routes[];
+extern const size_t api_route_count;
+
 /** Registers the single h2o handler on "/" that dispatches by exact path and method (JSON 404/405 otherwise). */
 void api_router_register(h2o_pathconf_t *pathconf, api_server_t *server);
 
@@ -24,6 +36,7 @@ int api_route_dummy_slow(h2o_req_t *req, api_thread_t *t);
 int api_route_not_working(h2o_req_t *req, api_thread_t *t);
 int api_route_call_downstream(h2o_req_t *req, api_thread_t *t);
 int api_route_throttle_run(h2o_req_t *req, api_thread_t *t);
+int api_route_test_tracecontext(h2o_req_t *req, api_thread_t *t);
 
 /** Loads cfg.openapi_file into server->openapi_json (or records why not). Called once at start. */
 void api_openapi_load(api_server_t *server);

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "reply.h"
 #include "routes.h"
+#include "telemetry.h"
 
 #define MAX_DOWNSTREAM_BODY (1024 * 1024)
 
@@ -21,8 +22,19 @@ typedef struct downstream_call {
     int status;
     char *body;
     size_t body_len;
-    int done; /* a response was sent */
+    int done;               /* a response was sent */
+    api_client_call_t call; /* the CLIENT span and http.client.request.duration */
+    int call_ended;
 } downstream_call_t;
+
+/* Ends the client telemetry once: `status` is what the downstream answered (0: no answer). */
+static void end_call(downstream_call_t *c, int status, const char *error_type)
+{
+    if (c->call_ended)
+        return;
+    c->call_ended = 1;
+    api_telemetry_client_end(&c->call, status, status > 0 ? NULL : error_type);
+}
 
 static void finish_error(downstream_call_t *c, int status, const char *code, const char *what, const char *detail)
 {
@@ -31,6 +43,7 @@ static void finish_error(downstream_call_t *c, int status, const char *code, con
     c->done = 1;
     if (h2o_timeout_is_linked(&c->deadline))
         h2o_timeout_unlink(&c->deadline);
+    end_call(c, c->status, status == 504 ? "timeout" : "connection_error");
     api_log(
         API_LOG_WARN, "downstream call failed",
         json_pack("{s:s, s:s, s:i}", "url", c->thread->server->cfg.downstream_url, "reason", detail, "status", status));
@@ -55,6 +68,7 @@ static void finish_ok(downstream_call_t *c)
     }
     c->done = 1;
     h2o_timeout_unlink(&c->deadline);
+    end_call(c, c->status, NULL);
     api_reply_json(c->req, 200, json_pack("{s:s, s:o}", "message", "called downstream", "downstream", doc));
 }
 
@@ -145,6 +159,7 @@ static void on_dispose(void *p)
         h2o_http1client_cancel(c->client);
     if (h2o_timeout_is_linked(&c->deadline))
         h2o_timeout_unlink(&c->deadline);
+    end_call(c, 0, "cancelled");
     free(c->body);
 }
 
@@ -153,12 +168,14 @@ int api_route_call_downstream(h2o_req_t *req, api_thread_t *t)
     const h2o_url_t *url = &t->server->downstream;
     downstream_call_t *c = h2o_mem_alloc_shared(&req->pool, sizeof(*c), on_dispose);
     *c = (downstream_call_t){.req = req, .thread = t, .deadline = {.cb = on_deadline}};
+    char trace_headers[1024]; /* traceparent, tracestate, baggage of the CLIENT span */
+    size_t th = api_telemetry_client_begin(req, &c->call, "GET", url, trace_headers, sizeof(trace_headers));
     static const char fmt[] = "GET %.*s HTTP/1.1\r\nHost: %.*s\r\nAccept: application/json\r\n"
-                              "Connection: close\r\nUser-Agent: h2otel/" H2OTEL_VERSION "\r\n\r\n";
-    size_t cap = sizeof(fmt) + url->path.len + url->authority.len;
+                              "Connection: close\r\nUser-Agent: h2otel/" H2OTEL_VERSION "\r\n%.*s\r\n";
+    size_t cap = sizeof(fmt) + url->path.len + url->authority.len + th;
     c->request_text.base = h2o_mem_alloc_pool(&req->pool, cap);
     c->request_text.len = (size_t)snprintf(c->request_text.base, cap, fmt, (int)url->path.len, url->path.base,
-                                           (int)url->authority.len, url->authority.base);
+                                           (int)url->authority.len, url->authority.base, (int)th, trace_headers);
     h2o_timeout_link(t->ctx.loop, &t->downstream_deadline, &c->deadline);
     h2o_http1client_connect(&c->client, c, &t->client_ctx, url->host, h2o_url_get_port(url), 0, on_connect);
     if (c->done)

@@ -3,6 +3,7 @@
 #include "delay.h"
 #include "reply.h"
 #include "routes.h"
+#include "telemetry.h"
 
 #include <stddef.h>
 
@@ -67,6 +68,7 @@ int api_route_dummy_slow(h2o_req_t *req, api_thread_t *t)
 int api_route_not_working(h2o_req_t *req, api_thread_t *t)
 {
     (void)t;
+    api_telemetry_record_exception(req, "h2otel.DummyError", "something went wrong");
     api_reply_error(req, 500, "internal", "something went wrong");
     return 0;
 }

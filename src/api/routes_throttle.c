@@ -6,6 +6,7 @@
 #include "log.h"
 #include "reply.h"
 #include "routes.h"
+#include "telemetry.h"
 #include "worker_pool.h"
 
 #include "throttle.h"
@@ -26,24 +27,53 @@ struct throttle_job {
     throttle_params_t *params;
     char *result_json; /* set by the worker */
     size_t result_len;
-    h2o_req_t *req;       /* NULL once the request was disposed (client went away); loop thread only */
-    request_link_t *link; /* valid while req != NULL */
+    h2o_req_t *req;             /* NULL once the request was disposed (client went away); loop thread only */
+    request_link_t *link;       /* valid while req != NULL */
+    otel_span_context_t parent; /* the request's server span: the worker-pool hop keeps it */
+    otel_span_t *evolve;        /* the running GA's span (worker thread) */
+    unsigned event_every;       /* generations between progress events on it */
 };
 
-/* Stops the GA early once the client has gone: a worker is not spent on an answer nobody reads. */
-static int still_wanted(void *user, unsigned generation, double best_fitness)
+/* Every `check_every` generations: stops the GA early once the client has gone (a worker is not spent on an answer
+ * nobody reads), and every `event_every` generations records the best fitness as an event on the evolution span. */
+static int on_progress(void *user, unsigned generation, double best_fitness)
 {
-    (void)generation, (void)best_fitness;
-    return atomic_load(&((api_job_t *)user)->cancelled);
+    throttle_job_t *j = user;
+    if (generation % j->event_every == 0) {
+        otel_attribute_t a[] = {OTEL_ATTR_INT("throttle.generation", generation),
+                                OTEL_ATTR_DOUBLE("throttle.best_fitness", best_fitness)};
+        otel_span_add_event(j->evolve, OTEL_STR("generation"), 0, a, 2);
+    }
+    return atomic_load(&j->super.cancelled);
 }
 
 static void run_ga(api_job_t *job)
 {
     throttle_job_t *j = (throttle_job_t *)job;
-    throttle_result_t *r = throttle_run_ex(j->params, CANCEL_CHECK_EVERY, still_wanted, job);
-    if (r != NULL)
+    otel_span_t *span = api_telemetry_start_internal("throttle.evolve", &j->parent);
+    otel_span_scope_t scope;
+    otel_span_scope_begin(&scope, span); /* the generations histogram's exemplar points at this span */
+    unsigned generations = throttle_params_generations(j->params);
+    j->evolve = span;
+    j->event_every = generations >= 10 ? generations / 10 : 1;
+    unsigned check_every = j->event_every < CANCEL_CHECK_EVERY ? j->event_every : CANCEL_CHECK_EVERY;
+    throttle_result_t *r = throttle_run_ex(j->params, check_every, on_progress, j);
+    if (r != NULL) {
+        otel_attribute_t a[] = {OTEL_ATTR_INT("throttle.population", throttle_params_population(j->params)),
+                                OTEL_ATTR_INT("throttle.generations", generations),
+                                OTEL_ATTR_INT("throttle.generations_run", throttle_result_generations_run(r)),
+                                OTEL_ATTR_DOUBLE("throttle.fitness", throttle_result_fitness(r)),
+                                OTEL_ATTR_BOOL("throttle.arrived", throttle_result_arrived(r))};
+        otel_span_set_attributes(span, a, sizeof(a) / sizeof(a[0]));
         j->result_json = throttle_result_to_json(r, &j->result_len);
+        api_telemetry_throttle_record("ok", throttle_result_generations_run(r));
+    } else {
+        otel_span_set_status(span, OTEL_STATUS_CODE_ERROR, OTEL_STR("out of memory"));
+        api_telemetry_throttle_record("error", 0);
+    }
     throttle_result_destroy(r);
+    otel_span_scope_end(&scope);
+    otel_span_end(span, 0);
 }
 
 static void job_free(throttle_job_t *j)
@@ -72,6 +102,8 @@ void api_throttle_on_completions(h2o_multithread_receiver_t *receiver, h2o_linkl
         if (j->req != NULL) {
             j->link->job = NULL;
             if (!j->super.ran)
+                api_telemetry_throttle_record("not_run", 0);
+            if (!j->super.ran)
                 api_reply_error(j->req, 503, "shutting_down", "the service stopped before the run started");
             else if (j->result_json == NULL)
                 api_reply_error(j->req, 500, "internal", "the genetic algorithm failed");
@@ -85,18 +117,26 @@ void api_throttle_on_completions(h2o_multithread_receiver_t *receiver, h2o_linkl
 int api_route_throttle_run(h2o_req_t *req, api_thread_t *t)
 {
     char err[256] = "";
+    otel_span_t *validate = api_telemetry_start_internal("throttle.validate", NULL); /* child of the server span */
     throttle_params_t *params = throttle_params_parse(req->entity.base, req->entity.len, err, sizeof(err));
     if (params == NULL) {
+        otel_span_set_status(validate, OTEL_STATUS_CODE_ERROR, otel_str_from_cstr(err));
+        otel_span_end(validate, 0);
         api_reply_error(req, 400, "invalid_request", "%s", err[0] ? err : "invalid request body");
         return 0;
     }
+    otel_span_end(validate, 0);
     throttle_job_t *j = h2o_mem_alloc(sizeof(*j));
-    *j = (throttle_job_t){.super = {.reply_to = &t->completions, .run = run_ga}, .params = params, .req = req};
+    *j = (throttle_job_t){.super = {.reply_to = &t->completions, .run = run_ga},
+                          .params = params,
+                          .req = req,
+                          .parent = api_telemetry_parent(req)};
     j->link = h2o_mem_alloc_shared(&req->pool, sizeof(*j->link), on_request_dispose);
     j->link->job = j;
     if (api_worker_pool_submit(t->server->pool, &j->super) != 0) {
         j->link->job = NULL;
         job_free(j);
+        api_telemetry_throttle_record("rejected", 0);
         api_reply_error(req, 503, "overloaded", "too many throttle runs queued; retry later");
     }
     return 0;
