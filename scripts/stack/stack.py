@@ -128,7 +128,7 @@ class Stack:
     """Starts and stops the local stack. `directory` receives logs/ and data/ (emptied first)."""
 
     def __init__(self, directory, h2otel, preferred_ports=False, scrape_interval=None,
-                 service_env=None, metric_interval_ms=5000, progress=True):
+                 service_env=None, service_config=None, metric_interval_ms=5000, progress=True):
         self.dir = os.path.abspath(directory)
         self.logs = os.path.join(self.dir, "logs")
         self.data = os.path.join(self.dir, "data")
@@ -136,6 +136,7 @@ class Stack:
         self.ports = pick_ports(preferred_ports)
         self.scrape_interval = scrape_interval
         self.service_env = dict(service_env or {})
+        self.service_config = service_config  # YAML text for both h2otel instances (H2OTEL_CONFIG), or None
         self.metric_interval_ms = metric_interval_ms
         self.progress = progress
         self.procs = {}  # name -> Popen, in start order
@@ -266,6 +267,11 @@ class Stack:
             "OTEL_BLRP_SCHEDULE_DELAY": "500",
             "H2OTEL_THREADS": "2",
         }
+        if self.service_config is not None:
+            path = os.path.join(self.data, "h2otel.yaml")
+            with open(path, "w") as f:
+                f.write(self.service_config)
+            common["H2OTEL_CONFIG"] = path
         common.update(self.service_env)
         self._say("starting h2otel-backend")
         self._spawn("h2otel-backend", [self.h2otel], dict(common, **{
