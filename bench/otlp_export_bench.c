@@ -93,6 +93,8 @@ static otel_otlp_options_t options_for(const char *endpoint, bool gzip)
     snprintf(o.endpoint, sizeof(o.endpoint), "%s", endpoint);
     o.insecure = true;
     o.gzip = gzip;
+    const char *n = getenv("OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS"); /* pipelined exports */
+    o.concurrent_exports = n != NULL ? (uint32_t)atoi(n) : 1;
     return o;
 }
 

@@ -5,7 +5,6 @@
 
 #include "otel/common.h"
 #include "otel/resource.h"
-#include "otel/scope.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -143,7 +142,11 @@ typedef struct otel_metric_data {
 
 /** The metrics of one instrumentation scope (one meter). */
 typedef struct otel_scope_metrics {
-    otel_scope_t scope; /* name, version, schema_url (empty when not given), attributes (none for now) */
+    otel_str_t scope_name;
+    otel_str_t scope_version;                 /* empty when not given */
+    otel_str_t scope_schema_url;              /* empty when not given */
+    const otel_attribute_t *scope_attributes; /* none for now */
+    size_t scope_attribute_count;
     const otel_metric_data_t *metrics;
     size_t metric_count;
 } otel_scope_metrics_t;

@@ -336,13 +336,14 @@ def main():
             checker(proto_doc(os.path.join(work, f"{name}.bin"), cls), f"python-decoded {name}")
         stop(procs.pop())
 
-        # 3: absent at start (0-1.5 s), started, killed at 4 s, restarted at 5.5 s; the emitter runs 9 s.
+        # 3: absent at start (0-1.5 s), started, killed at 4 s, restarted at 5.5 s, frozen (SIGSTOP: a hung,
+        # "slow" Collector that accepts but never answers) from 7 to 8.5 s; the emitter runs 11 s.
         port, health = free_port(), free_port()
         cfg_a, cfg_b = os.path.join(work, "a.yaml"), os.path.join(work, "b.yaml")
         collector_config(cfg_a, port, health, work, "-a")
         collector_config(cfg_b, port, health, work, "-b")
         t0 = time.time()
-        em = subprocess.Popen([emitter, "outage", f"127.0.0.1:{port}", "9"], stdout=subprocess.PIPE,
+        em = subprocess.Popen([emitter, "outage", f"127.0.0.1:{port}", "11"], stdout=subprocess.PIPE,
                               stderr=subprocess.DEVNULL, text=True)
         time.sleep(1.5)
         t_start_a = time.time() - t0
@@ -353,6 +354,12 @@ def main():
         time.sleep(1.5)
         t_start_b = time.time() - t0
         procs.append(start_collector(collector, cfg_b, health, log))
+        time.sleep(max(0, 7 - (time.time() - t0)))
+        procs[-1].send_signal(signal.SIGSTOP)
+        t_stop = time.time() - t0
+        time.sleep(1.5)
+        procs[-1].send_signal(signal.SIGCONT)
+        t_cont = time.time() - t0
         out, _ = em.communicate(timeout=60)
         eq(em.returncode, 0, "outage emitter exit status (no crash)")
         summary = json.loads(out)
@@ -367,11 +374,15 @@ def main():
 
         first = resumed_after(t_start_a)
         second = resumed_after(t_start_b)
+        third = resumed_after(t_cont)
+        stalled = [e for ms, e, f in timeline if t_stop + 0.6 < ms / 1000 < t_cont - 0.1]
+        check(len(set(stalled)) <= 1, f"nothing is exported while the collector is frozen ({sorted(set(stalled))})")
         print(f"outage: {json.dumps({k: v for k, v in summary.items() if k != 'timeline'})}; collector up at "
-              f"{t_start_a:.1f}s, killed at {t_kill:.1f}s, back at {t_start_b:.1f}s; exports resumed "
-              f"{first}s / {second}s after each start")
+              f"{t_start_a:.1f}s, killed at {t_kill:.1f}s, back at {t_start_b:.1f}s, frozen {t_stop:.1f}-{t_cont:.1f}s; "
+              f"exports resumed {first}s / {second}s / {third}s after each start / the thaw")
         check(first is not None and first < 5, f"export starts within 5 s of the collector's start ({first})")
         check(second is not None and second < 5, f"export resumes within 5 s of the restart ({second})")
+        check(third is not None and third < 3, f"export resumes within 3 s of the thaw ({third})")
         check(summary["failed"] > 0, "records lost while the collector was away are counted")
         eq(summary["exported"] + summary["failed"] + summary["dropped"], summary["emitted"],
            "every record is exported, or counted as failed or dropped")
@@ -395,7 +406,8 @@ def main():
                     "OTEL_EXPORTER_OTLP_TRACES_INSECURE": "true",
                     "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}",
                     "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
-                    "OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=h2otel%20e2e"})
+                    "OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=h2otel%20e2e",
+                    "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS": "2"})  # pipelined: flush must settle
         run = subprocess.run([emitter, "env"], capture_output=True, text=True, timeout=60, env=env)
         print(run.stderr.strip())
         eq(run.returncode, 0, "env emitter exit status")
@@ -414,10 +426,28 @@ def main():
             for rm in d["resourceMetrics"]:
                 for sm in rm["scopeMetrics"]:
                     for m in sm["metrics"]:
-                        metrics[m["name"]] = m
+                        metrics.setdefault(m["name"], m)  # the first collection (force_flush) has the exemplars
         req = metrics.get("e2e.env.requests", {}).get("sum", {}).get("dataPoints", [{}])[0]
         eq((req.get("asInt"), attrs(req.get("attributes")).get("http.route")), ("3", {"stringValue": "/env"}),
            "env: the measurement")
+        h = metrics.get("e2e.env.duration", {}).get("histogram", {})
+        hp = h.get("dataPoints", [{}])[0]
+        eq((h.get("aggregationTemporality"), hp.get("count"), hp.get("sum"), hp.get("min"), hp.get("max")),
+           (2, "2", 3.542, 0.042, 3.5), "env: SDK histogram (cumulative, count, sum, min, max)")
+        eq(len(hp.get("explicitBounds", [])), 14, "env: histogram bounds")
+        eq(sum(int(c) for c in hp.get("bucketCounts", [])), 2, "env: histogram bucket counts")
+        exemplars = hp.get("exemplars", [])
+        check(any(e.get("traceId") == ids["trace_id"] and e.get("spanId") == ids["span_id"] for e in exemplars),
+              f"env: a histogram exemplar points at the span ({exemplars})")
+        e = metrics.get("e2e.env.size", {}).get("exponentialHistogram", {}).get("dataPoints", [{}])[0]
+        eq((e.get("count"), e.get("sum"), e.get("min"), e.get("max")), ("2", 5000.0, 1000.0, 4000.0),
+           "env: SDK exponential histogram")
+        eq(sum(int(c) for c in e.get("positive", {}).get("bucketCounts", [])), 2, "env: exponential buckets")
+        ud = metrics.get("e2e.env.inflight", {}).get("sum", {})
+        eq((ud.get("isMonotonic", False), ud.get("dataPoints", [{}])[0].get("asInt")), (False, "3"),
+           "env: SDK up-down counter")
+        eq(metrics.get("e2e.env.temperature", {}).get("gauge", {}).get("dataPoints", [{}])[0].get("asDouble"), 21.5,
+           "env: SDK gauge")
         sdk_spans = metrics.get("otel.sdk.exporter.span.exported", {}).get("sum", {}).get("dataPoints", [])
         ok_points = [p for p in sdk_spans if "error.type" not in attrs(p.get("attributes"))]
         eq([p.get("asInt") for p in ok_points], ["1"], "env: otel.sdk.exporter.span.exported counts the span")

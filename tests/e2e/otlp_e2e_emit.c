@@ -412,8 +412,28 @@ static int from_env(otel_resource_t *res)
     otel_instrument_t *counter;
     otel_instrument_options_t co = {
         .name = "e2e.env.requests", .unit = "1", .kind = OTEL_INSTRUMENT_COUNTER, .value_type = OTEL_NUMBER_INT64};
+    otel_instrument_t *hist, *exp_hist, *updown, *gauge;
+    otel_instrument_options_t ho = {.name = "e2e.env.duration",
+                                    .unit = "s",
+                                    .kind = OTEL_INSTRUMENT_HISTOGRAM,
+                                    .value_type = OTEL_NUMBER_DOUBLE,
+                                    .bucket_bounds = otel_http_duration_bounds,
+                                    .bucket_bound_count = 14};
+    otel_instrument_options_t eo = {.name = "e2e.env.size",
+                                    .unit = "By",
+                                    .kind = OTEL_INSTRUMENT_HISTOGRAM,
+                                    .value_type = OTEL_NUMBER_INT64,
+                                    .histogram_aggregation = OTEL_HISTOGRAM_EXPONENTIAL};
+    otel_instrument_options_t uo = {
+        .name = "e2e.env.inflight", .kind = OTEL_INSTRUMENT_UP_DOWN_COUNTER, .value_type = OTEL_NUMBER_INT64};
+    otel_instrument_options_t go = {
+        .name = "e2e.env.temperature", .kind = OTEL_INSTRUMENT_GAUGE, .value_type = OTEL_NUMBER_DOUBLE};
     if (otel_meter_provider_get_meter(mp, "h2otel.env", NULL, NULL, &meter) != OTEL_OK ||
         otel_meter_create_instrument(meter, &co, &counter) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &ho, &hist) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &eo, &exp_hist) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &uo, &updown) != OTEL_OK ||
+        otel_meter_create_instrument(meter, &go, &gauge) != OTEL_OK ||
         otel_otlp_register_self_metrics(meter) != OTEL_OK ||
         otel_logger_provider_register_self_metrics(lp, meter) != OTEL_OK)
         return 1;
@@ -429,6 +449,13 @@ static int from_env(otel_resource_t *res)
     otel_status_t emitted = otel_logger_emit(logger, &rec);
     otel_attribute_t route[1] = {OTEL_ATTR_STR("http.route", "/env")};
     otel_instrument_record_int64(counter, 3, route, 1);
+    otel_instrument_record_double(hist, 0.042, route, 1); /* inside a sampled span: an exemplar */
+    otel_instrument_record_double(hist, 3.5, route, 1);
+    otel_instrument_record_int64(exp_hist, 1000, NULL, 0);
+    otel_instrument_record_int64(exp_hist, 4000, NULL, 0);
+    otel_instrument_record_int64(updown, 5, NULL, 0);
+    otel_instrument_record_int64(updown, -2, NULL, 0);
+    otel_instrument_record_double(gauge, 21.5, NULL, 0);
     otel_span_end(span, 0);
     otel_span_scope_end(&active);
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A minimal stand-in for the Criterion macros, so concurrency tests also build as plain programs for TSan
- * (Criterion's runner cannot start under ThreadSanitizer: Snaipe/Criterion#274). Tests run in-process, in order. */
+ * (Criterion's runner cannot start under ThreadSanitizer: Snaipe/Criterion#274). Tests run in-process, in order,
+ * sharing globals. Add a macro here when a concurrency test needs one that is missing. */
 #ifndef STANDALONE_CRITERION_H
 #define STANDALONE_CRITERION_H
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct st_test {
     const char *suite, *name;
@@ -37,15 +39,31 @@ static int st_count, st_failures;
 
 #define cr_assert(c, ...) ST_CHECK((c), 1)
 #define cr_expect(c, ...) ST_CHECK((c), 0)
+#define cr_assert_not(c, ...) ST_CHECK(!(c), 1)
+#define cr_expect_not(c, ...) ST_CHECK(!(c), 0)
 #define cr_assert_eq(a, b, ...) ST_CHECK((a) == (b), 1)
 #define cr_expect_eq(a, b, ...) ST_CHECK((a) == (b), 0)
+#define cr_assert_neq(a, b, ...) ST_CHECK((a) != (b), 1)
 #define cr_expect_neq(a, b, ...) ST_CHECK((a) != (b), 0)
+#define cr_assert_gt(a, b, ...) ST_CHECK((a) > (b), 1)
 #define cr_expect_gt(a, b, ...) ST_CHECK((a) > (b), 0)
+#define cr_assert_geq(a, b, ...) ST_CHECK((a) >= (b), 1)
 #define cr_expect_geq(a, b, ...) ST_CHECK((a) >= (b), 0)
+#define cr_assert_lt(a, b, ...) ST_CHECK((a) < (b), 1)
 #define cr_expect_lt(a, b, ...) ST_CHECK((a) < (b), 0)
+#define cr_assert_leq(a, b, ...) ST_CHECK((a) <= (b), 1)
 #define cr_expect_leq(a, b, ...) ST_CHECK((a) <= (b), 0)
+#define cr_assert_null(a, ...) ST_CHECK((a) == NULL, 1)
 #define cr_expect_null(a, ...) ST_CHECK((a) == NULL, 0)
 #define cr_assert_not_null(a, ...) ST_CHECK((a) != NULL, 1)
+#define cr_expect_not_null(a, ...) ST_CHECK((a) != NULL, 0)
+#define cr_assert_str_eq(a, b, ...) ST_CHECK(strcmp((a), (b)) == 0, 1)
+#define cr_expect_str_eq(a, b, ...) ST_CHECK(strcmp((a), (b)) == 0, 0)
+#define cr_assert_arr_eq(a, b, n, ...) ST_CHECK(memcmp((a), (b), (n)) == 0, 1)
+#define cr_expect_arr_eq(a, b, n, ...) ST_CHECK(memcmp((a), (b), (n)) == 0, 0)
+#define cr_log_info(...) ((void)0)
+/* Suite options (.init, .timeout, ...) are not supported: a TestSuite line is accepted and ignored. */
+#define TestSuite(...) extern int st_suite_unused_
 
 int main(void)
 {

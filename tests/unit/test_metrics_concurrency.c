@@ -8,6 +8,7 @@
 #endif
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include "common/common_internal.h"
 #include "otel/otel.h"
@@ -57,6 +58,18 @@ static otel_status_t add_up(const otel_metrics_data_t *data, void *user)
     return OTEL_OK;
 }
 
+static otel_meter_provider_t *make_provider(uint32_t limit, otel_meter_t **meter)
+{
+    otel_meter_provider_options_t po;
+    otel_meter_provider_options_init(&po);
+    if (limit != 0)
+        po.cardinality_limit = limit;
+    otel_meter_provider_t *p = NULL;
+    cr_assert_eq(otel_meter_provider_create(&po, &p), OTEL_OK);
+    cr_assert_eq(otel_meter_provider_get_meter(p, "concurrency", NULL, NULL, meter), OTEL_OK);
+    return p;
+}
+
 static void *recorder(void *arg)
 {
     int id = (int)(intptr_t)arg;
@@ -80,10 +93,8 @@ static void *recorder(void *arg)
 
 Test(metrics_concurrency, deltas_while_recording_add_up_exactly)
 {
-    otel_meter_provider_t *p = NULL;
-    cr_assert_eq(otel_meter_provider_create(NULL, &p), OTEL_OK);
     otel_meter_t *meter = NULL;
-    cr_assert_eq(otel_meter_provider_get_meter(p, "concurrency", NULL, NULL, &meter), OTEL_OK);
+    otel_meter_provider_t *p = make_provider(0, &meter);
     otel_instrument_options_t o = {.name = "c", .kind = OTEL_INSTRUMENT_COUNTER};
     cr_assert_eq(otel_meter_create_instrument(meter, &o, &counter), OTEL_OK);
     o = (otel_instrument_options_t){.name = "h", .kind = OTEL_INSTRUMENT_HISTOGRAM, .value_type = OTEL_NUMBER_DOUBLE};
@@ -135,10 +146,8 @@ static void *flusher(void *arg)
 
 Test(metrics_concurrency, reader_thread_flushes_and_shutdown_race)
 {
-    otel_meter_provider_t *p = NULL;
-    cr_assert_eq(otel_meter_provider_create(NULL, &p), OTEL_OK);
     otel_meter_t *meter = NULL;
-    cr_assert_eq(otel_meter_provider_get_meter(p, "concurrency", NULL, NULL, &meter), OTEL_OK);
+    otel_meter_provider_t *p = make_provider(0, &meter);
     otel_instrument_options_t o = {.name = "c", .kind = OTEL_INSTRUMENT_COUNTER};
     cr_assert_eq(otel_meter_create_instrument(meter, &o, &counter), OTEL_OK);
     _Atomic int exported = 0;
@@ -158,5 +167,58 @@ Test(metrics_concurrency, reader_thread_flushes_and_shutdown_race)
         pthread_join(f[i], NULL);
     cr_expect_gt(atomic_load(&exported), 0);
     otel_periodic_reader_destroy(r);
+    otel_meter_provider_destroy(p);
+}
+
+#define SETS 300
+#define LIMIT 100
+
+static void *creator(void *arg)
+{
+    int id = (int)(intptr_t)arg;
+    char key[32];
+    for (int round = 0; round < 20; round++)
+        for (int i = 0; i < SETS; i++) {
+            int set = (i * 7 + id * 31) % SETS; /* every thread walks all sets, in its own order */
+            snprintf(key, sizeof(key), "set-%d", set);
+            otel_attribute_t a = OTEL_ATTR_STRN("set", key, strlen(key));
+            otel_instrument_record_int64(counter, 1, &a, 1);
+        }
+    return NULL;
+}
+
+static otel_status_t count_points(const otel_metrics_data_t *data, void *user)
+{
+    int64_t *t = user; /* [0] sum of values, [1] points in the last collection */
+    t[1] = 0;
+    for (size_t s = 0; s < data->scope_count; s++)
+        for (size_t m = 0; m < data->scopes[s].metric_count; m++)
+            for (size_t p = 0; p < data->scopes[s].metrics[m].point_count; p++) {
+                t[0] += data->scopes[s].metrics[m].points[p].value.as_int;
+                t[1]++;
+            }
+    return OTEL_OK;
+}
+
+Test(metrics_concurrency, series_created_from_many_threads_up_to_the_limit)
+{
+    otel_meter_t *meter = NULL;
+    otel_meter_provider_t *p = make_provider(LIMIT, &meter);
+    otel_instrument_options_t o = {.name = "c", .kind = OTEL_INSTRUMENT_COUNTER};
+    cr_assert_eq(otel_meter_create_instrument(meter, &o, &counter), OTEL_OK);
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        pthread_create(&threads[i], NULL, creator, (void *)(intptr_t)i);
+    int64_t t[2] = {0, 0};
+    for (int i = 0; i < 20; i++)
+        cr_assert_eq(otel_meter_provider_collect(p, OTEL_TEMPORALITY_PREFERENCE_DELTA, count_points, t), OTEL_OK);
+    for (int i = 0; i < THREADS; i++)
+        pthread_join(threads[i], NULL);
+    cr_assert_eq(otel_meter_provider_collect(p, OTEL_TEMPORALITY_PREFERENCE_DELTA, count_points, t), OTEL_OK);
+    cr_expect_eq(t[0], (int64_t)THREADS * 20 * SETS); /* nothing lost to the overflow point or to races */
+    int64_t c[2] = {0, 0};
+    cr_assert_eq(otel_meter_provider_collect(p, OTEL_TEMPORALITY_PREFERENCE_CUMULATIVE, count_points, c), OTEL_OK);
+    cr_expect_eq(c[1], LIMIT); /* LIMIT - 1 series and the overflow point */
+    cr_expect_eq(c[0], (int64_t)THREADS * 20 * SETS);
     otel_meter_provider_destroy(p);
 }

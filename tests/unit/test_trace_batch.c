@@ -38,6 +38,19 @@ static bool wait_for(_Atomic size_t *counter, size_t want, int timeout_ms)
     return atomic_load(counter) >= want;
 }
 
+/* Polls until the export thread has taken everything queued (it then is inside export_spans or idle). */
+static bool wait_queue_empty(otel_span_processor_t *proc)
+{
+    otel_span_processor_stats_t st;
+    for (int i = 0; i < 5000; i++) {
+        otel_span_processor_get_stats(proc, &st);
+        if (st.queue_size == 0)
+            return true;
+        usleep(1000);
+    }
+    return false;
+}
+
 Test(trace_batch, defaults_follow_the_spec)
 {
     otel_batch_span_processor_options_t o;
@@ -78,19 +91,21 @@ Test(trace_batch, full_queue_drops_and_counts_without_blocking)
         .max_queue_size = 16, .schedule_delay_ms = 60000, .export_timeout_ms = 1000, .max_export_batch_size = 16};
     otel_span_processor_t *proc;
     otel_tracer_provider_t *p = batch_provider(&bo, &proc);
-    atomic_store(&mem.delay_ms, 300); /* the first export holds the thread while we overfill */
-    spans(p, 16);                     /* a full batch: wakes the exporter, which sleeps */
-    usleep(50 * 1000);
+    atomic_store(&mem.delay_ms, 600000); /* the first export holds the thread while we overfill */
+    spans(p, 16);                        /* a full batch: wakes the exporter, which takes all 16 and hangs */
+    otel_span_processor_stats_t st;
+    cr_assert(wait_queue_empty(proc), "the export thread took the batch");
     uint64_t t0 = otel_time_monotonic_ns();
     spans(p, 100);
     uint64_t took_ms = (otel_time_monotonic_ns() - t0) / 1000000u;
-    cr_expect_lt(took_ms, 100, "ending spans never waits for the exporter (took %llu ms)", (unsigned long long)took_ms);
-    otel_span_processor_stats_t st;
+    cr_expect_lt(took_ms, 1000, "ending spans never waits for the exporter (took %llu ms)",
+                 (unsigned long long)took_ms);
     otel_span_processor_get_stats(proc, &st);
     cr_expect_eq(st.queue_capacity, 16);
     cr_expect_eq(st.spans_received, 116);
     cr_expect_eq(st.spans_dropped, 100 - 16, "16 fit in the emptied queue, the rest are dropped");
     atomic_store(&mem.delay_ms, 0);
+    atomic_store(&mem.unblock, true);
     cr_expect_eq(otel_tracer_provider_force_flush(p, 5000), OTEL_OK);
     otel_span_processor_get_stats(proc, &st);
     cr_expect_eq(st.spans_exported + st.spans_dropped, 116);
@@ -139,19 +154,30 @@ Test(trace_batch, force_flush_and_shutdown_are_bounded_by_their_timeout)
         .max_queue_size = 64, .schedule_delay_ms = 60000, .export_timeout_ms = 100, .max_export_batch_size = 8};
     otel_span_processor_t *proc;
     otel_tracer_provider_t *p = batch_provider(&bo, &proc);
-    atomic_store(&mem.delay_ms, 1500); /* a hung exporter */
+    atomic_store(&mem.delay_ms, 600000); /* a hung exporter */
     spans(p, 8);
-    usleep(20 * 1000);
+    otel_span_processor_stats_t st;
+    cr_assert(wait_queue_empty(proc), "the export thread took the batch");
     uint64_t t0 = otel_time_monotonic_ns();
     cr_expect_eq(otel_span_processor_force_flush(proc, 200), OTEL_ERR_TIMEOUT);
     uint64_t took = (otel_time_monotonic_ns() - t0) / 1000000u;
-    cr_expect(took >= 190 && took < 700, "force_flush returned after %llu ms", (unsigned long long)took);
+    cr_expect(took >= 190 && took < 3000, "force_flush returned after %llu ms", (unsigned long long)took);
     t0 = otel_time_monotonic_ns();
     cr_expect_eq(otel_span_processor_shutdown(proc, 200), OTEL_ERR_TIMEOUT);
     took = (otel_time_monotonic_ns() - t0) / 1000000u;
-    cr_expect(took >= 190 && took < 700, "shutdown returned after %llu ms", (unsigned long long)took);
-    /* Let the hung export finish so the test ends cleanly; destroy then joins nothing and frees. */
-    usleep(2000 * 1000);
+    cr_expect(took >= 190 && took < 3000, "shutdown returned after %llu ms", (unsigned long long)took);
+    /* Let the hung export return (its spans point at the provider's tracer) before destroying. */
+    atomic_store(&mem.unblock, true);
+    for (int i = 0; i < 5000 && atomic_load(&mem.calls) == 0; i++)
+        usleep(1000);
+    cr_expect_eq(atomic_load(&mem.calls), 1);
+    for (int i = 0; i < 5000; i++) {
+        otel_span_processor_get_stats(proc, &st);
+        if (st.spans_exported == 8)
+            break;
+        usleep(1000);
+    }
+    usleep(50 * 1000); /* the export thread finishes its shutdown and exits */
     otel_tracer_provider_destroy(p);
 }
 

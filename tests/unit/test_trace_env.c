@@ -128,6 +128,49 @@ Test(trace_env, exporter_none_console_and_unknown)
     cr_expect(strstr(err, "OTEL_TRACES_SAMPLER") != NULL, "%s", err);
 }
 
+Test(trace_env, sdk_disabled_records_nothing_but_still_propagates)
+{
+    setenv("OTEL_SDK_DISABLED", "true", 1);
+    setenv("OTEL_TRACES_EXPORTER", "zipkin", 1); /* not even looked at */
+    otel_tracer_provider_options_t o;
+    otel_tracer_provider_options_init(&o);
+    char err[256];
+    cr_assert_eq(otel_tracer_provider_options_from_env(&o, err, sizeof(err)), OTEL_OK, "%s", err);
+    cr_expect_eq(o.processor_count, 0);
+    otel_tracer_provider_t *p;
+    cr_assert_eq(otel_tracer_provider_create(&o, &p), OTEL_OK);
+    otel_span_t *s = otel_tracer_start_span(test_tracer(p), OTEL_STR("x"), NULL);
+    cr_expect_not(otel_span_is_recording(s));
+    otel_span_context_t ctx = otel_span_get_context(s);
+    cr_expect(otel_span_context_is_valid(&ctx));
+    otel_span_end(s, 0);
+    otel_tracer_provider_destroy(p);
+    setenv("OTEL_SDK_DISABLED", "maybe", 1);
+    otel_tracer_provider_options_init(&o);
+    cr_expect_eq(otel_tracer_provider_options_from_env(&o, err, sizeof(err)), OTEL_ERR_CONFIG);
+    cr_expect(strstr(err, "OTEL_SDK_DISABLED") != NULL, "%s", err);
+}
+
+Test(trace_env, create_from_env_in_one_call)
+{
+    setenv("OTEL_TRACES_EXPORTER", "none", 1);
+    setenv("OTEL_SERVICE_NAME", "from-env", 1);
+    otel_tracer_provider_t *p = NULL;
+    char err[256];
+    cr_assert_eq(otel_tracer_provider_create_from_env("9.9", &p, err, sizeof(err)), OTEL_OK, "%s", err);
+    const otel_attribute_t *name = otel_resource_find(otel_tracer_provider_resource(p), OTEL_STR("service.name"));
+    cr_assert_not_null(name);
+    cr_expect_eq(name->value.u.string.len, 8);
+    cr_expect_not_null(otel_resource_find(otel_tracer_provider_resource(p), OTEL_STR("service.version")));
+    otel_tracer_provider_destroy(p);
+    setenv("OTEL_BSP_MAX_QUEUE_SIZE", "lots", 1);
+    setenv("OTEL_TRACES_EXPORTER", "console", 1);
+    p = NULL;
+    cr_expect_eq(otel_tracer_provider_create_from_env(NULL, &p, err, sizeof(err)), OTEL_ERR_CONFIG);
+    cr_expect_null(p);
+    cr_expect(strstr(err, "OTEL_BSP_MAX_QUEUE_SIZE") != NULL, "%s", err);
+}
+
 static mem_exporter_t mem;
 
 static otel_status_t mem_factory(void *data, otel_span_exporter_t *out, char *err, size_t err_len)

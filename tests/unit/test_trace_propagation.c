@@ -144,6 +144,16 @@ Test(trace_propagation, baggage_limits)
     cr_expect_eq(otel_baggage_set(&b, OTEL_STR("one_more"), OTEL_STR("v"), OTEL_STR("")), OTEL_ERR_QUEUE_FULL);
     cr_expect_eq(otel_baggage_set(&b, OTEL_STR("k1"), OTEL_STR("replaced"), OTEL_STR("")), OTEL_OK);
     cr_expect_eq(otel_baggage_set(&b, OTEL_STR("bad key"), OTEL_STR("v"), OTEL_STR("")), OTEL_ERR_INVALID_ARGUMENT);
+    cr_expect_eq(otel_baggage_set(&b, OTEL_STR("k2"), OTEL_STR("v"), OTEL_STR("a,b")), OTEL_ERR_INVALID_ARGUMENT);
+    cr_expect_eq(otel_baggage_set(&b, OTEL_STR("k2"), OTEL_STR("v"), OTEL_STR("x\r\ny")), OTEL_ERR_INVALID_ARGUMENT);
+    /* A value that cannot fit is refused and the entry it would replace stays. */
+    static char huge[OTEL_BAGGAGE_MAX_LEN];
+    memset(huge, 'x', sizeof(huge));
+    cr_expect_eq(otel_baggage_set(&b, OTEL_STR("k2"), (otel_str_t){huge, sizeof(huge)}, OTEL_STR("")),
+                 OTEL_ERR_QUEUE_FULL);
+    cr_expect_eq(b.count, OTEL_BAGGAGE_MAX_ENTRIES);
+    cr_expect(otel_baggage_get(&b, OTEL_STR("k2"), NULL));
+    cr_expect_eq(otel_baggage_parse(OTEL_STR("ok=1,ctl=2;a\x01b"), &b), 1, "control characters in properties");
 }
 
 Test(trace_propagation, baggage_set_remove_format_round_trip)

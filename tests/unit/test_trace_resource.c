@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests for resources: create, merge, the default resource and OTEL_RESOURCE_ATTRIBUTES. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,8 +81,18 @@ Test(trace_resource, default_resource_has_the_sdk_host_and_process)
     otel_resource_destroy(r);
 }
 
+static char last_warning[512];
+
+static void capture(otel_diag_level_t level, const char *message, void *user)
+{
+    (void)user;
+    if (level == OTEL_DIAG_WARN)
+        snprintf(last_warning, sizeof(last_warning), "%s", message);
+}
+
 Test(trace_resource, env_attributes_and_service_name_precedence)
 {
+    otel_set_diag_handler(capture, NULL);
     setenv("OTEL_RESOURCE_ATTRIBUTES",
            "deployment.environment=prod, team = a%20b ,service.name=from-attrs,broken,=nokey,bad=%zz,x=1=2", 1);
     unsetenv("OTEL_SERVICE_NAME");
@@ -92,7 +103,10 @@ Test(trace_resource, env_attributes_and_service_name_precedence)
     cr_expect_null(find(r, "broken"));
     cr_expect_null(find(r, "bad"));
     cr_expect(str_is(find(r, "x"), "1=2"));
+    cr_expect(strstr(last_warning, "OTEL_RESOURCE_ATTRIBUTES") != NULL && strstr(last_warning, "'broken'") != NULL,
+              "a clear warning names the variable and the member: %s", last_warning);
     otel_resource_destroy(r);
+    otel_set_diag_handler(NULL, NULL);
     setenv("OTEL_SERVICE_NAME", "h2otel", 1);
     r = otel_resource_create_default(NULL);
     cr_expect(str_is(find(r, "service.name"), "h2otel"), "OTEL_SERVICE_NAME wins");

@@ -35,7 +35,8 @@ typedef struct mem_exporter {
     _Atomic size_t calls;
     _Atomic size_t max_batch;
     _Atomic size_t flushes, shutdowns;
-    _Atomic int delay_ms;   /* sleep in each export call */
+    _Atomic int delay_ms; /* sleep in each export call (ends early once `unblock` is set) */
+    _Atomic bool unblock;
     _Atomic bool fail;      /* return OTEL_ERR_EXPORT */
     _Atomic bool destroyed; /* set by destroy (the struct itself is owned by the test) */
     mem_span_t kept[MEM_MAX_KEPT];
@@ -55,9 +56,8 @@ static inline void mem_copy_str(char *dst, size_t cap, otel_str_t s)
 static inline otel_status_t mem_export(void *self, const otel_span_data_t *const *spans, size_t count)
 {
     mem_exporter_t *m = self;
-    int delay = atomic_load(&m->delay_ms);
-    if (delay > 0)
-        usleep((useconds_t)delay * 1000u);
+    for (int waited = 0; waited < atomic_load(&m->delay_ms) && !atomic_load(&m->unblock); waited++)
+        usleep(1000);
     pthread_mutex_lock(&m->lock);
     for (size_t i = 0; i < count; i++) {
         const otel_span_data_t *s = spans[i];

@@ -75,9 +75,10 @@ void otel_arena__reset(otel_arena_t *arena, size_t keep_bytes)
             free(c);
         }
     }
-    arena->cur = NULL;
-    arena->cur_data = NULL;
-    arena->cur_cap = 0;
+    /* Start over in the first chunk, so the next allocation takes the inline fast path. */
+    arena->cur = arena->head;
+    arena->cur_data = arena->head != NULL ? arena->head->data : NULL;
+    arena->cur_cap = arena->head != NULL ? arena->head->cap : 0;
     arena->used = 0;
 }
 
@@ -161,34 +162,6 @@ bool otel_value__copy(otel_arena_t *arena, otel_value_t *dst, const otel_value_t
     if (!ok)
         *dst = (otel_value_t){.type = OTEL_VALUE_EMPTY};
     return ok;
-}
-
-bool otel_attribute__copy_fast(otel_arena_t *arena, otel_attribute_t *dst, const otel_attribute_t *src,
-                               uint32_t value_length_limit)
-{
-    otel_value_type_t type = src->value.type;
-    if (type != OTEL_VALUE_STRING && type != OTEL_VALUE_BOOL && type != OTEL_VALUE_INT64 && type != OTEL_VALUE_DOUBLE)
-        return otel_attribute__copy(arena, dst, src, value_length_limit);
-    size_t klen = src->key.len, vlen = 0;
-    if (type == OTEL_VALUE_STRING) {
-        vlen = src->value.u.string.len;
-        if (value_length_limit != UINT32_MAX)
-            vlen = otel_utf8__truncate(src->value.u.string.ptr, vlen, value_length_limit);
-    }
-    char *p = otel_arena__alloc(arena, klen + vlen);
-    if (p == NULL) {
-        *dst = (otel_attribute_t){0};
-        return false;
-    }
-    memcpy(p, src->key.ptr, klen);
-    dst->key = (otel_str_t){p, klen};
-    dst->value = src->value;
-    if (type == OTEL_VALUE_STRING) {
-        if (vlen > 0)
-            memcpy(p + klen, src->value.u.string.ptr, vlen);
-        dst->value.u.string = (otel_str_t){vlen > 0 ? p + klen : "", vlen};
-    }
-    return true;
 }
 
 bool otel_attribute__copy(otel_arena_t *arena, otel_attribute_t *dst, const otel_attribute_t *src,

@@ -18,6 +18,7 @@ void otel_otlp_options_init(otel_otlp_options_t *options)
     strcpy(options->endpoint, "localhost:4317");
     options->insecure = false;
     options->timeout_ms = 10000;
+    options->concurrent_exports = 1;
 }
 
 /* Per-signal variable if set, else the generic one; `*used` names the winner for messages. The value is
@@ -106,6 +107,12 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
         if ((st = copy_string(options->headers, sizeof(options->headers), v, name, err, err_len)) != OTEL_OK)
             return st;
     }
+    if ((st = otel_env__get_u32("OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS", 1, &options->concurrent_exports, err,
+                                err_len)) != OTEL_OK)
+        return st;
+    if (options->concurrent_exports > 16)
+        return otel_env__error(err, err_len, "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS: at most 16, got %u",
+                               options->concurrent_exports);
     static const struct {
         const char *suffix;
         size_t offset;

@@ -75,6 +75,19 @@ void otel_otlp__client_set_retry_policy(otel_otlp__client_t *client, const otel_
 otel_status_t otel_otlp__client_export(otel_otlp__client_t *client, const uint8_t *request, size_t len,
                                        size_t item_count);
 
+/**
+ * Pipelined variant (when max_in_flight > 1, see otel_otlp__client_set_max_in_flight): starts the
+ * call and returns OTEL_OK at once; when every slot is busy it first waits for the oldest call to
+ * settle (retries included). Outcomes are counted in the signal's stats when settled, not returned.
+ * With max_in_flight 1 it is otel_otlp__client_export.
+ */
+otel_status_t otel_otlp__client_export_pipelined(otel_otlp__client_t *client, const uint8_t *request, size_t len,
+                                                 size_t item_count);
+/** Settles every pipelined export still in flight (bounded by their deadlines). OTEL_ERR_EXPORT if one failed. */
+otel_status_t otel_otlp__client_flush(otel_otlp__client_t *client);
+/** Up to `max_in_flight` (>= 1; default 1) pipelined exports at once. Settles what is in flight first. */
+void otel_otlp__client_set_max_in_flight(otel_otlp__client_t *client, uint32_t max_in_flight);
+
 /** Makes a running or later export give up at its next wait (shutdown). Thread-safe. */
 void otel_otlp__client_cancel(otel_otlp__client_t *client);
 

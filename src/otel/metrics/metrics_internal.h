@@ -48,6 +48,7 @@ otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t **attrs, uint6
 const char *otel_metrics__check_name(const char *name);
 const char *otel_metrics__check_unit(const char *unit);
 const char *otel_metrics__check_description(const char *description);
+const char *otel_metrics__check_bounds(const double *bounds, size_t count);
 
 /* ---- exemplars (exemplar.c) ---- */
 
@@ -99,12 +100,37 @@ typedef enum otel_metrics__agg {
     OTEL_METRICS__AGG_HISTOGRAM,
     OTEL_METRICS__AGG_EXP_HISTOGRAM,
     OTEL_METRICS__AGG_OBSERVED, /* observable instruments: the callback's values */
+    OTEL_METRICS__AGG_DROP,     /* a view dropped the instrument */
 } otel_metrics__agg_t;
+
+/** A view as stored by the provider (owned copies). */
+typedef struct otel_metrics__view {
+    struct otel_metrics__view *next;
+    char *instrument_name, *meter_name, *name, *description;
+    bool filter_attributes;
+    char **attribute_keys;
+    size_t attribute_key_count;
+    otel_view_aggregation_t aggregation;
+    double *bucket_bounds;
+    size_t bucket_bound_count;
+} otel_metrics__view_t;
+
+/** Frees an instrument with its series. */
+void otel_metrics__instrument_free(otel_instrument_t *inst);
+/** Frees a stored view (NULL-safe). */
+void otel_metrics__view_free(otel_metrics__view_t *view);
+/** The first view selecting instrument `name` of `meter`, or NULL. Caller holds provider->lock. */
+const otel_metrics__view_t *otel_metrics__view_find(const otel_meter_provider_t *p, const otel_meter_t *meter,
+                                                    const char *name);
 
 struct otel_instrument {
     otel_meter_t *meter;
-    struct otel_instrument *next; /* meter's list */
-    char *name, *unit, *description;
+    struct otel_instrument *next;           /* meter's list */
+    char *name, *unit, *description;        /* as created (duplicate detection) */
+    char *stream_name, *stream_description; /* as exported (a view may rename) */
+    char **keep_keys;                       /* a view's attribute allow-list (when filter_attributes) */
+    size_t keep_key_count;
+    bool filter_attributes;
     otel_instrument_kind_t kind;
     otel_number_type_t value_type;
     otel_metrics__agg_t agg;
@@ -142,6 +168,7 @@ struct otel_meter_provider {
     pthread_mutex_t lock;         /* meters and instruments lists */
     pthread_mutex_t collect_lock; /* one collection at a time */
     otel_meter_t *meters;
+    otel_metrics__view_t *views; /* in the order added, guarded by lock */
     uint64_t created_ns;
     uint64_t last_collect_ns; /* delta start time */
     uint64_t epoch;           /* collections so far */

@@ -188,10 +188,10 @@ json_t *otel_metrics__to_json(const otel_metrics_data_t *data)
         json_t *metrics = json_array();
         for (size_t k = 0; k < sm->metric_count; k++)
             json_array_append_new(metrics, metric(&sm->metrics[k]));
-        json_t *scope = json_pack("{s:o,s:o}", "name", str(sm->scope.name), "version", str(sm->scope.version));
-        if (sm->scope.attribute_count > 0)
-            json_object_set_new(scope, "attributes", attributes(sm->scope.attributes, sm->scope.attribute_count));
-        json_array_append_new(scopes, json_pack("{s:o,s:o,s:o}", "scope", scope, "schemaUrl", str(sm->scope.schema_url),
+        json_t *scope = json_pack("{s:o,s:o}", "name", str(sm->scope_name), "version", str(sm->scope_version));
+        if (sm->scope_attribute_count > 0)
+            json_object_set_new(scope, "attributes", attributes(sm->scope_attributes, sm->scope_attribute_count));
+        json_array_append_new(scopes, json_pack("{s:o,s:o,s:o}", "scope", scope, "schemaUrl", str(sm->scope_schema_url),
                                                 "metrics", metrics));
     }
     json_t *resource_attrs = json_array();

@@ -122,6 +122,21 @@ static otel_metric_series_t *overflow_series(otel_instrument_t *inst)
     return s;
 }
 
+/* A view's allow-list: keeps the attributes whose key is listed (copies of the structs, values still borrowed). */
+static size_t filter_attributes(const otel_instrument_t *inst, const otel_attribute_t *attrs, size_t n,
+                                otel_attribute_t *kept)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < inst->keep_key_count; j++)
+            if (strlen(inst->keep_keys[j]) == attrs[i].key.len &&
+                (attrs[i].key.len == 0 || memcmp(inst->keep_keys[j], attrs[i].key.ptr, attrs[i].key.len) == 0)) {
+                kept[k++] = attrs[i];
+                break;
+            }
+    return k;
+}
+
 otel_metric_series_t *otel_metrics__series_get(otel_instrument_t *inst, const otel_attribute_t *attrs, size_t n)
 {
     const otel_attribute_t *prepared[OTEL_METRICS__MAX_ATTRS];
@@ -133,6 +148,11 @@ otel_metric_series_t *otel_metrics__series_get(otel_instrument_t *inst, const ot
     }
     if (attrs == NULL)
         n = 0;
+    otel_attribute_t kept[OTEL_METRICS__MAX_ATTRS];
+    if (inst->filter_attributes) {
+        n = filter_attributes(inst, attrs, n, kept);
+        attrs = kept;
+    }
     uint64_t hash = otel_metrics__attrs_prepare(attrs, n, prepared, hashes, &n);
     otel_metric_series_t *s = find(inst, prepared, hashes, n, hash);
     if (s != NULL)

@@ -28,6 +28,7 @@ typedef struct batch_processor {
     otel_span_exporter_t exporter;
     otel_batch_span_processor_options_t options;
     size_t capacity, mask;
+    size_t wake_mask; /* producers look at the queue's fill level only when (position + 1) & wake_mask == 0 */
     cell_t *cells;
     const otel_span_data_t **batch;
     otel_span_t **batch_spans;
@@ -121,10 +122,14 @@ static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
     }
     c->span = span;
     atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
-    size_t size = pos + 1 - atomic_load_explicit(&p->head, memory_order_relaxed);
-    if (size >= p->options.max_export_batch_size && !atomic_load_explicit(&p->wake_pending, memory_order_relaxed) &&
-        !atomic_exchange(&p->wake_pending, true))
-        sem_post(&p->wake);
+    /* Reading `head` pulls in a line the export thread writes on every take: do it once per wake_mask + 1
+     * spans, not per span. The export thread is woken within that many spans of a full batch. */
+    if (((pos + 1) & p->wake_mask) == 0) {
+        size_t size = pos + 1 - atomic_load_explicit(&p->head, memory_order_relaxed);
+        if (size >= p->options.max_export_batch_size && !atomic_load_explicit(&p->wake_pending, memory_order_relaxed) &&
+            !atomic_exchange(&p->wake_pending, true))
+            sem_post(&p->wake);
+    }
     return;
 drop:;
     unsigned index = otel_trace__thread_index();
@@ -327,6 +332,10 @@ otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_o
     p->options = o;
     p->capacity = capacity;
     p->mask = capacity - 1;
+    size_t step = 1;
+    while (step * 2 <= 64 && step * 2 <= o.max_export_batch_size)
+        step *= 2;
+    p->wake_mask = step - 1;
     atomic_init(&p->refs, 2);
     sem_init(&p->wake, 0, 0);
     pthread_mutex_init(&p->lock, NULL);

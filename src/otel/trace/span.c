@@ -219,7 +219,7 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
         d->parent_span_id = parent->span_id;
         d->parent_is_remote = parent->is_remote;
     }
-    d->name = otel_arena__strdup(&span->arena, name, false);
+    d->name = otel_arena__strndup(&span->arena, name);
     d->kind = kind;
     d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time_now_ns();
     d->resource = provider->resource;
