@@ -256,6 +256,20 @@ static void on_dispose(void *p)
     }
 }
 
+/* Dotted quad into out (16 bytes): inet_ntop goes through sprintf, ~1.7k instructions per request. */
+static void format_ipv4(const uint8_t a[4], char *out)
+{
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *out++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *out++ = (char)('0' + v / 10 % 10);
+        *out++ = (char)('0' + v % 10);
+        *out++ = i < 3 ? '.' : '\0';
+    }
+}
+
 static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, api_thread_t *t)
 {
     const api_tel_route_t *r = rt->route;
@@ -302,7 +316,7 @@ static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, a
     struct sockaddr_storage ss;
     socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss); /* cached per connection */
     if (sl != 0 && ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, peer, sizeof(peer));
+        format_ipv4((const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr, peer);
     else if (sl != 0 && ss.ss_family == AF_INET6)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, peer, sizeof(peer));
     if (peer[0] != '\0')
@@ -395,6 +409,7 @@ size_t api_telemetry_client_begin(h2o_req_t *req, api_client_call_t *call, const
     };
     otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_CLIENT,
                                    .parent = &rt->ctx,
+                                   .parent_tracestate = otel_span_get_tracestate(rt->span),
                                    .start_time_unix_ns = call->start_ns,
                                    .attributes = a,
                                    .attribute_count = sizeof(a) / sizeof(a[0])};

@@ -133,6 +133,20 @@ static inline void svc_child_setup(void)
     }
 }
 
+/* True once the child printed its "listening" line (its signal handling is set up by then). A /healthz answer
+ * alone is not proof: another test's instance may have drawn the same free port (SO_REUSEPORT). */
+static inline int svc_said_listening(const svc_t *s)
+{
+    FILE *f = fopen(s->log_path, "r");
+    char line[1024];
+    int found = 0;
+    while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL)
+        found = strstr(line, "\"msg\":\"listening\"") != NULL;
+    if (f != NULL)
+        fclose(f);
+    return found;
+}
+
 /** Starts $H2OTEL_BIN --listen 127.0.0.1:<free port> plus the NULL-terminated extra args; waits for /healthz. */
 static inline void svc_start_argv(svc_t *s, const char *const *extra)
 {
@@ -146,9 +160,11 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
     char listen[64];
     snprintf(listen, sizeof(listen), "127.0.0.1:%d", s->port);
     const char *argv[64] = {bin, "--listen", listen, "--threads", "2"};
-    int argc = 5;
-    for (int i = 0; extra != NULL && extra[i] != NULL && argc < 62; i++)
+    int argc = 5, has_config = 0;
+    for (int i = 0; extra != NULL && extra[i] != NULL && argc < 62; i++) {
+        has_config |= strcmp(extra[i], "--config") == 0;
         argv[argc++] = extra[i];
+    }
     argv[argc] = NULL;
     s->pid = fork();
     cr_assert(s->pid >= 0);
@@ -158,6 +174,11 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         dup2(out, 1);
         dup2(err, 2);
         svc_child_setup();
+        if (!has_config) { /* no Collector here: telemetry runs but exports nothing, unless the test says otherwise */
+            setenv("OTEL_TRACES_EXPORTER", "none", 0);
+            setenv("OTEL_METRICS_EXPORTER", "none", 0);
+            setenv("OTEL_LOGS_EXPORTER", "none", 0);
+        }
         execv(bin, (char *const *)argv);
         _exit(127);
     }
@@ -166,7 +187,7 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         char url[128];
         snprintf(url, sizeof(url), "%s/healthz", s->base);
         http_do(&r, "GET", url, NULL, 0, 1000);
-        if (r.status == 200)
+        if (r.status == 200 && svc_said_listening(s))
             return;
         int st;
         cr_assert(waitpid(s->pid, &st, WNOHANG) == 0, "h2otel exited during start-up (see %s)", s->err_path);

@@ -213,6 +213,34 @@ static inline void capture_free(capture_t *c)
     cr_assert(system(cmd) == 0);
 }
 
+/** One request with extra headers (NULL-terminated "Name: value" list); body NULL means none. */
+static inline void http_with_headers(http_res_t *r, const char *method, const char *url, const char *body,
+                                     const char *const *headers)
+{
+    memset(r, 0, sizeof(*r));
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    if (body != NULL)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+    struct curl_slist *h = NULL;
+    for (int i = 0; headers != NULL && headers[i] != NULL; i++)
+        h = curl_slist_append(h, headers[i]);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    r->rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    cr_assert_eq(r->rc, CURLE_OK, "%s %s: %s", method, url, curl_easy_strerror(r->rc));
+}
+
+#define HTTP_WITH_HEADERS(r, method, url, body, ...)                                                                   \
+    http_with_headers((r), (method), (url), (body), (const char *const[]){__VA_ARGS__ NULL})
+
 /** The string form of attribute `key` (ints are strings in OTLP-JSON), or NULL. */
 static inline const char *attr_str(json_t *obj, const char *key)
 {

@@ -4,27 +4,12 @@
 
 static const char no_delay[] = "service:\n  dummy:\n    delay_min_ms: 0\n    delay_max_ms: 0\n";
 
-/** GET with extra request headers (NULL-terminated "Name: value" strings). */
+/** A request to path on s with extra headers. */
 static void get_with(http_res_t *r, const svc_t *s, const char *method, const char *path, const char *const *headers)
 {
-    memset(r, 0, sizeof(*r));
     char url[256];
     snprintf(url, sizeof(url), "%s%s", s->base, path);
-    CURL *c = curl_easy_init();
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    struct curl_slist *h = NULL;
-    for (int i = 0; headers != NULL && headers[i] != NULL; i++)
-        h = curl_slist_append(h, headers[i]);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    r->rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    http_with_headers(r, method, url, NULL, headers);
 }
 
 #define GET_WITH(r, s, path, ...) get_with((r), (s), "GET", (path), (const char *const[]){__VA_ARGS__ NULL})
