@@ -220,8 +220,10 @@ static int emit_metrics(const char *endpoint, const char *dir, otel_resource_t *
          .points = &exp_pt,
          .point_count = 1},
     };
-    otel_scope_metrics_t scope = {
-        .scope = {.name = OTEL_STR("h2otel.e2e"), .version = OTEL_STR("1.2.3")}, .metrics = metrics, .metric_count = 5};
+    otel_scope_metrics_t scope = {.scope_name = OTEL_STR("h2otel.e2e"),
+                                  .scope_version = OTEL_STR("1.2.3"),
+                                  .metrics = metrics,
+                                  .metric_count = 5};
     otel_metrics_data_t data = {.resource = res, .scopes = &scope, .scope_count = 1};
 
     otel_otlp__arena_t arena = {0};

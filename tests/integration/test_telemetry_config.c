@@ -19,7 +19,7 @@ static int run_config(const char *yaml, char *stderr_text, size_t cap, char *pat
         dup2(fd, 2);
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
-        svc_sanitizer_env();
+        svc_child_setup();
         execl(getenv("H2OTEL_BIN"), "h2otel", "--config", path, "--listen", "127.0.0.1:0", (char *)NULL);
         _exit(127);
     }

@@ -242,11 +242,12 @@ otel_status_t otel_otlp__encode_metrics(otel_otlp__arena_t *arena, const otel_me
             continue;
         pb_scope_metrics_t *sm = &sms[s];
         *sm = (pb_scope_metrics_t)PB(SCOPE_METRICS__INIT);
-        const otel_scope_t scope = sc->scope;
+        otel_scope_t scope = {sc->scope_name, sc->scope_version, sc->scope_schema_url, sc->scope_attributes,
+                              sc->scope_attribute_count};
         pb_metric_t *metrics = otel_otlp__arena_alloc(arena, sc->metric_count * sizeof(*metrics));
         sm->metrics = otel_otlp__arena_alloc(arena, sc->metric_count * sizeof(pb_metric_t *));
         if (metrics == NULL || sm->metrics == NULL || (sm->scope = otel_otlp__scope(arena, &scope)) == NULL ||
-            (sm->schema_url = otel_otlp__str(arena, sc->scope.schema_url)) == NULL)
+            (sm->schema_url = otel_otlp__str(arena, sc->scope_schema_url)) == NULL)
             return OTEL_ERR_NO_MEMORY;
         for (size_t m = 0; m < sc->metric_count; m++) {
             if (sc->metrics[m].point_count == 0)

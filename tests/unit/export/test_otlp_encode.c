@@ -211,7 +211,7 @@ Test(otlp_encode, metrics_round_trip_sum_gauge_histogram_exponential_and_exempla
          .points = &exp_pt,
          .point_count = 1},
     };
-    otel_scope_metrics_t scope = {.scope = {.name = OTEL_STR("m")}, .metrics = metrics, .metric_count = 4};
+    otel_scope_metrics_t scope = {.scope_name = OTEL_STR("m"), .metrics = metrics, .metric_count = 4};
     otel_metrics_data_t data = {.resource = NULL, .scopes = &scope, .scope_count = 1};
     size_t points = 0;
     cr_assert_eq(otel_otlp__encode_metrics(&arena, &data, &buf, &points), OTEL_OK);
