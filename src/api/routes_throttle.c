@@ -30,21 +30,33 @@ struct throttle_job {
     h2o_req_t *req;             /* NULL once the request was disposed (client went away); loop thread only */
     request_link_t *link;       /* valid while req != NULL */
     otel_span_context_t parent; /* the request's server span: the worker-pool hop keeps it */
-    otel_span_t *evolve;        /* the running GA's span (worker thread) */
-    unsigned event_every;       /* generations between progress events on it */
 };
 
-/* Every `check_every` generations: stops the GA early once the client has gone (a worker is not spent on an answer
- * nobody reads), and every `event_every` generations records the best fitness as an event on the evolution span. */
+/* What the progress hook needs: the job (for cancellation) and the evolution span (for events). */
+typedef struct ga_progress {
+    api_job_t *job;
+    otel_span_t *span;
+    unsigned event_every; /* a multiple of CANCEL_CHECK_EVERY */
+    unsigned last_event;
+} ga_progress_t;
+
+static void generation_event(otel_span_t *span, unsigned generation, double best_fitness)
+{
+    otel_attribute_t a[] = {OTEL_ATTR_INT("throttle.generation", generation),
+                            OTEL_ATTR_DOUBLE("throttle.best_fitness", best_fitness)};
+    otel_span_add_event(span, OTEL_STR("generation"), 0, a, 2);
+}
+
+/* Called every CANCEL_CHECK_EVERY generations: an event on the evolution span every `event_every` generations,
+ * and an early stop once the client has gone (a worker is not spent on an answer nobody reads). */
 static int on_progress(void *user, unsigned generation, double best_fitness)
 {
-    throttle_job_t *j = user;
-    if (generation % j->event_every == 0) {
-        otel_attribute_t a[] = {OTEL_ATTR_INT("throttle.generation", generation),
-                                OTEL_ATTR_DOUBLE("throttle.best_fitness", best_fitness)};
-        otel_span_add_event(j->evolve, OTEL_STR("generation"), 0, a, 2);
+    ga_progress_t *p = user;
+    if (generation % p->event_every == 0) {
+        generation_event(p->span, generation, best_fitness);
+        p->last_event = generation;
     }
-    return atomic_load(&j->super.cancelled);
+    return atomic_load(&p->job->cancelled);
 }
 
 static void run_ga(api_job_t *job)
@@ -54,19 +66,21 @@ static void run_ga(api_job_t *job)
     otel_span_scope_t scope;
     otel_span_scope_begin(&scope, span); /* the generations histogram's exemplar points at this span */
     unsigned generations = throttle_params_generations(j->params);
-    j->evolve = span;
-    j->event_every = generations >= 10 ? generations / 10 : 1;
-    unsigned check_every = j->event_every < CANCEL_CHECK_EVERY ? j->event_every : CANCEL_CHECK_EVERY;
-    throttle_result_t *r = throttle_run_ex(j->params, check_every, on_progress, j);
+    unsigned tenth = (generations / 10 + CANCEL_CHECK_EVERY - 1) / CANCEL_CHECK_EVERY * CANCEL_CHECK_EVERY;
+    ga_progress_t progress = {.job = job, .span = span, .event_every = tenth > 0 ? tenth : CANCEL_CHECK_EVERY};
+    throttle_result_t *r = throttle_run_ex(j->params, CANCEL_CHECK_EVERY, on_progress, &progress);
     if (r != NULL) {
+        unsigned run = throttle_result_generations_run(r);
+        if (run != progress.last_event) /* the last generation (or the one a stall or cancellation ended on) */
+            generation_event(span, run, throttle_result_fitness(r));
         otel_attribute_t a[] = {OTEL_ATTR_INT("throttle.population", throttle_params_population(j->params)),
                                 OTEL_ATTR_INT("throttle.generations", generations),
-                                OTEL_ATTR_INT("throttle.generations_run", throttle_result_generations_run(r)),
+                                OTEL_ATTR_INT("throttle.generations_run", run),
                                 OTEL_ATTR_DOUBLE("throttle.fitness", throttle_result_fitness(r)),
                                 OTEL_ATTR_BOOL("throttle.arrived", throttle_result_arrived(r))};
         otel_span_set_attributes(span, a, sizeof(a) / sizeof(a[0]));
         j->result_json = throttle_result_to_json(r, &j->result_len);
-        api_telemetry_throttle_record("ok", throttle_result_generations_run(r));
+        api_telemetry_throttle_record(atomic_load(&job->cancelled) ? "cancelled" : "ok", run);
     } else {
         otel_span_set_status(span, OTEL_STATUS_CODE_ERROR, OTEL_STR("out of memory"));
         api_telemetry_throttle_record("error", 0);
