@@ -133,20 +133,22 @@ static inline void svc_child_setup(void)
     }
 }
 
-/* True once the child blocks SIGTERM (main does so before it starts serving), so a SIGTERM is drained, not fatal.
- * A /healthz answer alone is not proof: another test's instance may have drawn the same free port (SO_REUSEPORT). */
-static inline int svc_handles_sigterm(const svc_t *s)
+/* True once the child printed its "listening" line: main then waits for SIGTERM (a SIGTERM earlier would kill it).
+ * A /healthz answer alone is not proof: another test's instance may have drawn the same free port (SO_REUSEPORT).
+ * When H2OTEL_LOG_LEVEL hides info lines, the /healthz answer has to do. */
+static inline int svc_said_listening(const svc_t *s)
 {
-    char path[64], line[256];
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)s->pid);
-    FILE *f = fopen(path, "r");
-    unsigned long long blocked = 0;
-    while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-        if (strncmp(line, "SigBlk:", 7) == 0)
-            blocked = strtoull(line + 7, NULL, 16);
+    const char *level = getenv("H2OTEL_LOG_LEVEL");
+    if (level != NULL && (strcmp(level, "warn") == 0 || strcmp(level, "error") == 0))
+        return 1;
+    FILE *f = fopen(s->log_path, "r");
+    char line[1024];
+    int found = 0;
+    while (f != NULL && !found && fgets(line, sizeof(line), f) != NULL)
+        found = strstr(line, "\"msg\":\"listening\"") != NULL;
     if (f != NULL)
         fclose(f);
-    return (blocked & (1ull << (SIGTERM - 1))) != 0;
+    return found;
 }
 
 /** Starts $H2OTEL_BIN --listen 127.0.0.1:<free port> plus the NULL-terminated extra args; waits for /healthz. */
@@ -189,7 +191,7 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         char url[128];
         snprintf(url, sizeof(url), "%s/healthz", s->base);
         http_do(&r, "GET", url, NULL, 0, 1000);
-        if (r.status == 200 && svc_handles_sigterm(s))
+        if (r.status == 200 && svc_said_listening(s))
             return;
         int st;
         cr_assert(waitpid(s->pid, &st, WNOHANG) == 0, "h2otel exited during start-up (see %s)", s->err_path);
