@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 CMAKE_FLAGS ?=
 RUN_ARGS ?=
 
-.PHONY: all deps build run test format format-check clean
+.PHONY: all deps build run run-service test format format-check clean
 
 all: build
 
@@ -17,8 +17,13 @@ $(BUILD_DIR)/build.ninja:
 build: $(BUILD_DIR)/build.ninja
 	cmake --build $(BUILD_DIR)
 
-## run: build and start the service on its embedded defaults
+## run: build h2otel and start the local stack (Collector, Prometheus, Jaeger, h2otel-frontend -> h2otel-backend)
+## as processes on 127.0.0.1 until Ctrl-C; logs in run/logs (docs/running.md). STACK_ARGS: e.g. --free-ports
 run: deps build
+	scripts/stack/run --h2otel $(BUILD_DIR)/h2otel $(STACK_ARGS)
+
+## run-service: build and start only the service on its embedded defaults
+run-service: deps build
 	@echo "h2otel: starting on its embedded defaults (http://127.0.0.1:8080/ unless RUN_ARGS says otherwise);"
 	@echo "h2otel: the JSON 'listening' line shows the URL; Ctrl-C drains and stops it."
 	$(BUILD_DIR)/h2otel $(RUN_ARGS)
