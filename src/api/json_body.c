@@ -42,8 +42,19 @@ static json_t *plain_scalar(const char *s)
     return json_string(s);
 }
 
-static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, const char *name, char *err, size_t errlen)
+/* Aliases are expanded, so a few hundred bytes of YAML can stand for billions of nodes ("billion laughs"):
+ * every conversion gets a node budget far above any real OpenAPI document. */
+#define YAML_JSON_MAX_NODES 200000
+
+static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, size_t *budget, const char *name, char *err,
+                       size_t errlen)
 {
+    if (*budget == 0) {
+        snprintf(err, errlen, "%s:%zu: more than %d nodes once aliases are expanded", name,
+                 (size_t)node->start_mark.line + 1, YAML_JSON_MAX_NODES);
+        return NULL;
+    }
+    --*budget;
     if (depth > 64) {
         snprintf(err, errlen, "%s:%zu: nesting too deep", name, (size_t)node->start_mark.line + 1);
         return NULL;
@@ -59,7 +70,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, const
     case YAML_SEQUENCE_NODE: {
         json_t *arr = json_array();
         for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1, name, err, errlen);
+            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1, budget, name, err, errlen);
             if (v == NULL || json_array_append_new(arr, v) != 0) {
                 json_decref(arr);
                 return NULL;
@@ -76,7 +87,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, const
                 json_decref(obj);
                 return NULL;
             }
-            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1, name, err, errlen);
+            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1, budget, name, err, errlen);
             if (v == NULL || json_object_set_new(obj, (const char *)k->data.scalar.value, v) != 0) {
                 json_decref(obj);
                 return NULL;
@@ -102,8 +113,10 @@ static json_t *load(yaml_parser_t *parser, const char *name, char *err, size_t e
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (root == NULL)
         snprintf(err, errlen, "%s:1: empty document", name);
-    else
-        out = convert(&doc, root, 0, name, err, errlen);
+    else {
+        size_t budget = YAML_JSON_MAX_NODES;
+        out = convert(&doc, root, 0, &budget, name, err, errlen);
+    }
     yaml_document_delete(&doc);
     return out;
 }
