@@ -9,6 +9,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "yaml_guard.h"
+
 char *api_json_error_body(const char *code, const char *message, size_t *len)
 {
     json_t *obj = json_pack("{s:s, s:s}", "error", code, "message", message);
@@ -55,7 +57,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, size_
         return NULL;
     }
     --*budget;
-    if (depth > 64) {
+    if (depth > API_YAML_MAX_DEPTH) {
         snprintf(err, errlen, "%s:%zu: nesting too deep", name, (size_t)node->start_mark.line + 1);
         return NULL;
     }
@@ -123,6 +125,11 @@ static json_t *load(yaml_parser_t *parser, const char *name, char *err, size_t e
 
 json_t *api_yaml_to_json(const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
+    size_t deep = api_yaml_too_deep(text, len, API_YAML_MAX_DEPTH);
+    if (deep != 0) {
+        snprintf(err, errlen, "%s:%zu: nesting too deep", name, deep);
+        return NULL;
+    }
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -133,16 +140,13 @@ json_t *api_yaml_to_json(const char *text, size_t len, const char *name, char *e
 
 json_t *api_yaml_file_to_json(const char *path, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) {
+    size_t len;
+    char *text = api_read_file(path, 16u << 20, &len);
+    if (text == NULL) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    yaml_parser_t parser;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
-    json_t *out = load(&parser, path, err, errlen);
-    yaml_parser_delete(&parser);
-    fclose(fp);
+    json_t *out = api_yaml_to_json(text, len, path, err, errlen);
+    free(text);
     return out;
 }

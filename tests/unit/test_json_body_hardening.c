@@ -2,6 +2,7 @@
 /* Regression tests for the YAML-to-JSON conversion (json_body.c) against hostile YAML, found by fuzz_config_yaml. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_body.h"
@@ -40,4 +41,17 @@ Test(json_body_hardening, aliases_within_budget_still_expand)
     cr_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "x"), "type")), "string");
     cr_assert_eq(json_array_size(json_object_get(j, "y")), 2);
     json_decref(j);
+}
+
+Test(json_body_hardening, deep_nesting_is_refused_before_loading, .timeout = 10)
+{
+    /* 100000 nested flow sequences: libyaml's load is quadratic in depth (tens of seconds); the guard stops at 64. */
+    size_t depth = 100000;
+    char *yaml = malloc(2 * depth);
+    memset(yaml, '[', depth);
+    memset(yaml + depth, ']', depth);
+    char err[256] = "";
+    cr_assert_null(api_yaml_to_json(yaml, 2 * depth, "deep.yaml", err, sizeof(err)));
+    cr_assert_str_eq(err, "deep.yaml:1: nesting too deep");
+    free(yaml);
 }
