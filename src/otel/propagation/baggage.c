@@ -27,18 +27,6 @@ static bool baggage_octet(unsigned char c)
            (c >= 0x5d && c <= 0x7e);
 }
 
-/* Metadata is a list of W3C properties (`key[=value]` joined by ';', OWS allowed): it is written into headers
- * as it is, so anything outside those characters (controls, CR/LF, ',', quotes, non-ASCII) is refused. */
-static bool valid_metadata(otel_str_t s)
-{
-    for (size_t i = 0; i < s.len; i++) {
-        unsigned char c = (unsigned char)s.ptr[i];
-        if (!(c == ' ' || c == '\t' || (c >= 0x21 && c <= 0x7e && c != ',' && c != '"' && c != '\\')))
-            return false;
-    }
-    return true;
-}
-
 static otel_str_t trim_ows(otel_str_t s)
 {
     while (s.len > 0 && (s.ptr[0] == ' ' || s.ptr[0] == '\t')) {
@@ -97,52 +85,43 @@ void otel_baggage_remove(otel_baggage_t *baggage, otel_str_t key)
     baggage->count--;
 }
 
-static void append(otel_baggage_t *b, otel_str_t key, otel_str_t value, otel_str_t metadata)
+/* Metadata is written raw into headers: printable ASCII only, and no ',' (it would split the member). */
+static bool valid_metadata(otel_str_t m)
 {
-    otel_baggage_entry_t *e = &b->entries[b->count++];
-    e->key = store(b, key.ptr, key.len);
-    e->value = store(b, value.ptr, value.len);
-    e->metadata = store(b, metadata.ptr, metadata.len);
-}
-
-static void remove_at(otel_baggage_t *b, size_t i)
-{
-    memmove(&b->entries[i], &b->entries[i + 1], (b->count - i - 1) * sizeof(b->entries[0]));
-    b->count--;
+    for (size_t i = 0; i < m.len; i++) {
+        unsigned char c = (unsigned char)m.ptr[i];
+        if (c < 0x20 || c > 0x7e || c == ',')
+            return false;
+    }
+    return true;
 }
 
 otel_status_t otel_baggage_set(otel_baggage_t *baggage, otel_str_t key, otel_str_t value, otel_str_t metadata)
 {
     if (!valid_token(key) || !valid_metadata(metadata))
         return OTEL_ERR_INVALID_ARGUMENT;
-    /* Every limit is checked before anything changes: a refused set leaves the baggage as it was. */
+    /* Check the limits before touching anything: a refused set leaves the baggage as it was. */
     int existing = find(baggage, key);
-    if (existing < 0 && baggage->count == OTEL_BAGGAGE_MAX_ENTRIES)
-        return OTEL_ERR_QUEUE_FULL;
-    size_t need = key.len + value.len + metadata.len;
-    if (baggage->used + need <= OTEL_BAGGAGE_MAX_LEN) {
-        /* Removing moves entries only and appending writes past `used`: slices into this baggage stay valid. */
-        if (existing >= 0)
-            remove_at(baggage, (size_t)existing);
-        append(baggage, key, value, metadata);
-        return OTEL_OK;
-    }
-    size_t live = need;
+    size_t live = 0;
     for (size_t i = 0; i < baggage->count; i++) {
         const otel_baggage_entry_t *e = &baggage->entries[i];
-        live += (int)i == existing ? 0 : e->key.len + e->value.len + e->metadata.len;
-    }
-    if (live > OTEL_BAGGAGE_MAX_LEN)
-        return OTEL_ERR_QUEUE_FULL;
-    /* Reclaim the bytes of removed or replaced entries: rebuild into a scratch copy (the new slices may point
-     * into `baggage`, which stays untouched until the end). */
-    static _Thread_local otel_baggage_t tmp;
-    otel_baggage_clear(&tmp);
-    for (size_t i = 0; i < baggage->count; i++)
         if ((int)i != existing)
-            append(&tmp, baggage->entries[i].key, baggage->entries[i].value, baggage->entries[i].metadata);
-    append(&tmp, key, value, metadata);
-    otel_baggage_copy(baggage, &tmp);
+            live += e->key.len + e->value.len + e->metadata.len;
+    }
+    size_t need = key.len + value.len + metadata.len;
+    if ((existing < 0 && baggage->count == OTEL_BAGGAGE_MAX_ENTRIES) || live + need > OTEL_BAGGAGE_MAX_LEN)
+        return OTEL_ERR_QUEUE_FULL;
+    otel_baggage_remove(baggage, key);
+    if (baggage->used + need > OTEL_BAGGAGE_MAX_LEN) {
+        /* Reclaim the bytes of removed or replaced entries. */
+        static _Thread_local otel_baggage_t tmp;
+        otel_baggage_copy(&tmp, baggage);
+        otel_baggage_copy(baggage, &tmp);
+    }
+    otel_baggage_entry_t *e = &baggage->entries[baggage->count++];
+    e->key = store(baggage, key.ptr, key.len);
+    e->value = store(baggage, value.ptr, value.len);
+    e->metadata = store(baggage, metadata.ptr, metadata.len);
     return OTEL_OK;
 }
 
@@ -214,7 +193,7 @@ size_t otel_baggage_parse(otel_str_t header, otel_baggage_t *baggage)
         otel_str_t key = trim_ows((otel_str_t){kv.ptr, (size_t)(eq - kv.ptr)});
         otel_str_t raw = trim_ows((otel_str_t){eq + 1, kv.len - (size_t)(eq - kv.ptr) - 1});
         long vlen = decode_value(raw, value);
-        if (!valid_token(key) || vlen < 0)
+        if (!valid_token(key) || vlen < 0 || !valid_metadata(meta))
             continue;
         if (otel_baggage_set(baggage, key, (otel_str_t){value, (size_t)vlen}, meta) == OTEL_ERR_QUEUE_FULL)
             break;
