@@ -287,7 +287,7 @@ static void run_table(const svc_t *s)
     }
 }
 
-Test(bad_input, hostile_requests_get_their_documented_status, .timeout = 240)
+Test(bad_input, hostile_requests_get_their_documented_status)
 {
     /* Small ASan quarantine in the server, so its RSS tracks live memory. */
     const char *asan = getenv("ASAN_OPTIONS");
@@ -343,7 +343,7 @@ static void *trickle_headers(void *arg)
     return NULL;
 }
 
-Test(bad_input, slowloris_connections_are_cut_and_do_not_block_others, .timeout = 60)
+Test(bad_input, slowloris_connections_are_cut_and_do_not_block_others)
 {
     svc_t s;
     SVC_START(&s, "--access-log", "false");
@@ -500,7 +500,7 @@ static int run_bad_config(const bad_config_t *row, char *err, size_t errlen)
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         dup2(efd, 2);
-        svc_sanitizer_env();
+        svc_child_setup();
         unsetenv("H2OTEL_CONFIG");
         if (row->env_name != NULL)
             setenv(row->env_name, row->env_value, 1);
@@ -532,7 +532,7 @@ static int run_bad_config(const bad_config_t *row, char *err, size_t errlen)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-Test(bad_input, bad_configuration_is_one_line_and_exit_2, .timeout = 240)
+Test(bad_input, bad_configuration_is_one_line_and_exit_2)
 {
     for (size_t i = 0; i < sizeof(bad_configs) / sizeof(bad_configs[0]); i++) {
         const bad_config_t *row = &bad_configs[i];
@@ -547,7 +547,7 @@ Test(bad_input, bad_configuration_is_one_line_and_exit_2, .timeout = 240)
     }
 }
 
-Test(bad_input, deeply_nested_config_is_refused_without_crashing, .timeout = 60)
+Test(bad_input, deeply_nested_config_is_refused_without_crashing)
 {
     /* 100000 nested flow sequences under a known key: libyaml must not recurse the stack away. */
     size_t depth = 100000;

@@ -28,7 +28,7 @@ Test(baggage_hardening, refused_replacement_keeps_the_old_entry)
 Test(baggage_hardening, replacing_in_a_full_baggage_works)
 {
     otel_baggage_clear(&bag);
-    char key[8];
+    char key[16];
     for (int i = 0; i < OTEL_BAGGAGE_MAX_ENTRIES; i++) {
         snprintf(key, sizeof(key), "k%d", i);
         cr_assert_eq(otel_baggage_set(&bag, s(key), s("v"), s("")), OTEL_OK);
