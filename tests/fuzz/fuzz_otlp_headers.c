@@ -10,15 +10,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* An environment variable's value is a C string. */
-    char *text = malloc(size + 1);
+    size_t members;
+    char *text = fuzz_cstring(data, size, &members); /* stops at the first NUL, like getenv */
     if (text == NULL)
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    size_t members = 1;
-    for (const char *p = text; *p; p++)
-        members += *p == ',';
 
     otel_otlp__header_t *headers = NULL;
     size_t count = 0;

@@ -20,15 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         otel_set_diag_handler(quiet, NULL); /* malformed members warn; keep the fuzzer's output readable */
         once = 1;
     }
-    /* The variable's value is a C string: stop at the first NUL like getenv would. */
-    char *text = malloc(size + 1);
+    size_t members;
+    char *text = fuzz_cstring(data, size, &members); /* stops at the first NUL, like getenv */
     if (text == NULL)
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    size_t members = 1;
-    for (const char *p = text; *p; p++)
-        members += *p == ',';
 
     otel_resource_t *r = otel_resource__new();
     if (r != NULL) {

@@ -162,28 +162,26 @@ static char *header_flood(size_t *len) /* 1000 headers: h2o's limit is 100 */
     return p;
 }
 
+/* `before` + `count` bytes of 'a' + `after`. */
+static char *padded(const char *before, size_t count, const char *after, size_t *len)
+{
+    size_t b = strlen(before), a = strlen(after);
+    char *p = malloc(b + count + a);
+    memcpy(p, before, b);
+    memset(p + b, 'a', count);
+    memcpy(p + b + count, after, a);
+    *len = b + count + a;
+    return p;
+}
+
 static char *huge_header(size_t *len) /* 1 MB in one header: beyond h2o's request-head limit */
 {
-    size_t big = 1000000;
-    char *p = malloc(big + 128);
-    size_t n = (size_t)sprintf(p, "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: ");
-    memset(p + n, 'a', big);
-    n += big;
-    n += (size_t)sprintf(p + n, "\r\n\r\n");
-    *len = n;
-    return p;
+    return padded("GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: ", 1000000, "\r\n\r\n", len);
 }
 
 static char *long_path(size_t *len) /* 20 KB of path: an unknown route, message truncated */
 {
-    size_t big = 20000;
-    char *p = malloc(big + 64);
-    size_t n = (size_t)sprintf(p, "GET /");
-    memset(p + n, 'a', big);
-    n += big;
-    n += (size_t)sprintf(p + n, " HTTP/1.1\r\nHost: t\r\n\r\n");
-    *len = n;
-    return p;
+    return padded("GET /", 20000, " HTTP/1.1\r\nHost: t\r\n\r\n", len);
 }
 
 static char *deep_json(size_t *len) /* 400k nested arrays, inside the body limit: jansson stops at depth 2048 */
