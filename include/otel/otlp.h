@@ -32,6 +32,14 @@ typedef struct otel_otlp_options {
     char certificate[512];        /* PEM file of trusted roots (TLS) */
     char client_key[512];         /* PEM file of the client key (mTLS) */
     char client_certificate[512]; /* PEM file of the client certificate chain (mTLS) */
+    /**
+     * Export requests in flight at once (default 1: each export returns its outcome). With N > 1 an
+     * export returns as soon as its request is sent and only waits when N are in flight, so the
+     * next batch is encoded while the Collector works; outcomes (and retries) are then settled later
+     * and show in otel_otlp_get_stats, not in the processor's counters. force_flush and shutdown
+     * settle everything. OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS (otelc's own variable; 1..16).
+     */
+    uint32_t concurrent_exports;
 } otel_otlp_options_t;
 
 /** Fills the spec's defaults: endpoint localhost:4317 over TLS, no gzip, 10 s, no headers. */

@@ -406,7 +406,8 @@ def main():
                     "OTEL_EXPORTER_OTLP_TRACES_INSECURE": "true",
                     "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}",
                     "OTEL_EXPORTER_OTLP_COMPRESSION": "gzip",
-                    "OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=h2otel%20e2e"})
+                    "OTEL_EXPORTER_OTLP_HEADERS": "x-tenant=h2otel%20e2e",
+                    "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS": "2"})  # pipelined: flush must settle
         run = subprocess.run([emitter, "env"], capture_output=True, text=True, timeout=60, env=env)
         print(run.stderr.strip())
         eq(run.returncode, 0, "env emitter exit status")

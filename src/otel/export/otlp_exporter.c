@@ -11,7 +11,7 @@
 /* The state shared by the three exporters; used by one export thread at a time. */
 typedef struct otlp_exporter {
     otel_otlp__client_t *client;
-    otel_otlp__arena_t arena;
+    otel_arena_t arena;
     otel_otlp__buffer_t buffer;
     bool shut_down;
 } otlp_exporter_t;
@@ -35,6 +35,8 @@ static otel_status_t exporter_new(otel_otlp_signal_t signal, const otel_otlp_opt
         free(e);
         return st;
     }
+    if (options->concurrent_exports > 1)
+        otel_otlp__client_set_max_in_flight(e->client, options->concurrent_exports);
     *out = e;
     return OTEL_OK;
 }
@@ -45,7 +47,7 @@ static otel_status_t exporter_send(otlp_exporter_t *e, otel_status_t encoded, si
         OTEL_DIAG(OTEL_DIAG_ERROR, "OTLP export: encoding %zu items failed: %s", item_count, otel_strerror(encoded));
         return encoded;
     }
-    otel_status_t st = otel_otlp__client_export(e->client, e->buffer.data, e->buffer.len, item_count);
+    otel_status_t st = otel_otlp__client_export_pipelined(e->client, e->buffer.data, e->buffer.len, item_count);
     /* Give memory back after an unusually large batch; steady state keeps its chunks. */
     if (e->buffer.cap > (8u << 20))
         otel_otlp__buffer_dispose(&e->buffer);
@@ -54,8 +56,9 @@ static otel_status_t exporter_send(otlp_exporter_t *e, otel_status_t encoded, si
 
 static otel_status_t exporter_flush(void *self, uint32_t timeout_ms)
 {
-    (void)self, (void)timeout_ms;
-    return OTEL_OK; /* nothing buffered: every export is sent synchronously */
+    (void)timeout_ms; /* each call in flight is bounded by its own deadline */
+    otlp_exporter_t *e = self;
+    return otel_otlp__client_flush(e->client); /* pipelined exports still in flight */
 }
 
 static otel_status_t exporter_shutdown(void *self, uint32_t timeout_ms)
@@ -65,8 +68,9 @@ static otel_status_t exporter_shutdown(void *self, uint32_t timeout_ms)
     if (e->shut_down)
         return OTEL_ERR_SHUTDOWN;
     e->shut_down = true;
+    otel_status_t st = otel_otlp__client_flush(e->client);
     otel_otlp__client_cancel(e->client);
-    return OTEL_OK;
+    return st;
 }
 
 static void exporter_destroy(void *self)
@@ -75,7 +79,7 @@ static void exporter_destroy(void *self)
     if (e == NULL)
         return;
     otel_otlp__client_destroy(e->client);
-    otel_otlp__arena_dispose(&e->arena);
+    otel_arena__dispose(&e->arena);
     otel_otlp__buffer_dispose(&e->buffer);
     free(e);
 }

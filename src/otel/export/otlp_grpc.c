@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/common_internal.h"
+#include "common/deadline_internal.h"
 #include "export/otlp_internal.h"
 #include "h2otel/rpc/status.pb-c.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb-c.h"
@@ -62,7 +63,29 @@ struct otel_otlp__client {
     pthread_mutex_t lock; /* guards `cancelled` for the backoff wait */
     pthread_cond_t wake;
     bool cancelled;
+    struct job *jobs; /* max_in_flight slots for pipelined exports */
+    uint32_t max_in_flight;
+    uint64_t next_seq;
 };
+
+/* One export request and its call in flight: everything grpc_call_start_batch writes into. */
+typedef struct job {
+    bool busy;
+    uint64_t seq; /* start order: pipelined exports settle oldest first */
+    grpc_slice payload;
+    size_t len, items;
+    uint64_t deadline_ns;
+    unsigned attempt_no;
+    double backoff_ms;
+    bool started; /* a call is in flight (else start_error says why not) */
+    const char *start_error;
+    grpc_call *call;
+    grpc_byte_buffer *request, *response;
+    grpc_metadata_array initial, trailing;
+    grpc_status_code code;
+    grpc_slice details;
+    const char *error_string;
+} job_t;
 
 /* What one attempt returned. */
 typedef struct attempt {
@@ -172,6 +195,7 @@ otel_status_t otel_otlp__client_create(const otel_otlp_options_t *options, otel_
     c->timeout_ms = options->timeout_ms ? options->timeout_ms : 10000;
     snprintf(c->target, sizeof(c->target), "%s", options->endpoint);
     c->retry = (otel_otlp__retry_policy_t){.initial_backoff_ms = 250, .max_backoff_ms = 5000, .multiplier = 2.0};
+    c->max_in_flight = 1;
     pthread_mutex_init(&c->lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -237,6 +261,8 @@ void otel_otlp__client_destroy(otel_otlp__client_t *c)
 {
     if (c == NULL)
         return;
+    otel_otlp__client_flush(c); /* bounded by the calls' deadlines */
+    free(c->jobs);
     if (c->cq != NULL) {
         grpc_completion_queue_shutdown(c->cq);
         grpc_completion_queue_destroy(c->cq);
@@ -297,29 +323,33 @@ static void read_retry_info(const grpc_metadata_array *trailers, attempt_t *a)
     }
 }
 
-static void call_once(otel_otlp__client_t *c, grpc_slice payload, uint64_t deadline_mono_ns, attempt_t *a)
+/* Starts one attempt of `j` (counted); the result is collected by finish_call. */
+static void start_call(otel_otlp__client_t *c, job_t *j)
 {
-    memset(a, 0, sizeof(*a));
-    a->response = grpc_empty_slice();
+    const otel_otlp_signal_t sig = c->signal;
+    if (j->attempt_no > 0)
+        COUNT(sig, retries, 1);
+    COUNT(sig, attempts, 1);
+    COUNT(sig, bytes_sent, j->len);
+    j->started = false;
+    j->start_error = NULL;
     uint64_t now = otel_time_monotonic_ns();
-    uint64_t left_ns = deadline_mono_ns > now ? deadline_mono_ns - now : 0;
+    uint64_t left_ns = j->deadline_ns > now ? j->deadline_ns - now : 0;
     gpr_timespec deadline =
         gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_nanos((int64_t)left_ns, GPR_TIMESPAN));
-    grpc_call *call =
+    j->call =
         grpc_channel_create_call(c->channel, NULL, GRPC_PROPAGATE_DEFAULTS, c->cq, c->method, NULL, deadline, NULL);
-    if (call == NULL) {
-        a->code = GRPC_STATUS_INTERNAL;
-        snprintf(a->message, sizeof(a->message), "could not create a call");
+    if (j->call == NULL) {
+        j->start_error = "could not create a call";
         return;
     }
-    grpc_byte_buffer *request = grpc_raw_byte_buffer_create(&payload, 1);
-    grpc_byte_buffer *response = NULL;
-    grpc_metadata_array initial, trailing;
-    grpc_metadata_array_init(&initial);
-    grpc_metadata_array_init(&trailing);
-    grpc_status_code code = GRPC_STATUS_UNKNOWN;
-    grpc_slice details = grpc_empty_slice();
-    const char *error_string = NULL;
+    j->request = grpc_raw_byte_buffer_create(&j->payload, 1);
+    j->response = NULL;
+    grpc_metadata_array_init(&j->initial);
+    grpc_metadata_array_init(&j->trailing);
+    j->code = GRPC_STATUS_UNKNOWN;
+    j->details = grpc_empty_slice();
+    j->error_string = NULL;
 
     grpc_op ops[6];
     memset(ops, 0, sizeof(ops));
@@ -331,52 +361,67 @@ static void call_once(otel_otlp__client_t *c, grpc_slice payload, uint64_t deadl
     ops[0].data.send_initial_metadata.count = c->metadata_count;
     ops[0].data.send_initial_metadata.metadata = c->metadata;
     ops[1].op = GRPC_OP_SEND_MESSAGE;
-    ops[1].data.send_message.send_message = request;
+    ops[1].data.send_message.send_message = j->request;
     ops[2].op = GRPC_OP_SEND_CLOSE_FROM_CLIENT;
     ops[3].op = GRPC_OP_RECV_INITIAL_METADATA;
-    ops[3].data.recv_initial_metadata.recv_initial_metadata = &initial;
+    ops[3].data.recv_initial_metadata.recv_initial_metadata = &j->initial;
     ops[4].op = GRPC_OP_RECV_MESSAGE;
-    ops[4].data.recv_message.recv_message = &response;
+    ops[4].data.recv_message.recv_message = &j->response;
     ops[5].op = GRPC_OP_RECV_STATUS_ON_CLIENT;
-    ops[5].data.recv_status_on_client.trailing_metadata = &trailing;
-    ops[5].data.recv_status_on_client.status = &code;
-    ops[5].data.recv_status_on_client.status_details = &details;
-    ops[5].data.recv_status_on_client.error_string = &error_string;
+    ops[5].data.recv_status_on_client.trailing_metadata = &j->trailing;
+    ops[5].data.recv_status_on_client.status = &j->code;
+    ops[5].data.recv_status_on_client.status_details = &j->details;
+    ops[5].data.recv_status_on_client.error_string = &j->error_string;
+    if (grpc_call_start_batch(j->call, ops, 6, j, NULL) != GRPC_CALL_OK) {
+        j->start_error = "grpc_call_start_batch failed";
+        grpc_byte_buffer_destroy(j->request);
+        grpc_metadata_array_destroy(&j->initial);
+        grpc_metadata_array_destroy(&j->trailing);
+        grpc_call_unref(j->call);
+        return;
+    }
+    j->started = true;
+}
 
-    grpc_call_error ce = grpc_call_start_batch(call, ops, 6, call, NULL);
-    if (ce != GRPC_CALL_OK) {
+/* Waits for the attempt started by start_call and reads its outcome into `a`. */
+static void finish_call(otel_otlp__client_t *c, job_t *j, attempt_t *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->response = grpc_empty_slice();
+    if (!j->started) {
         a->code = GRPC_STATUS_INTERNAL;
-        snprintf(a->message, sizeof(a->message), "grpc_call_start_batch failed (%d)", (int)ce);
+        snprintf(a->message, sizeof(a->message), "%s", j->start_error ? j->start_error : "no call");
+        return;
+    }
+    grpc_event ev = grpc_completion_queue_pluck(c->cq, j, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
+    if (ev.type != GRPC_OP_COMPLETE || !ev.success) {
+        a->code = GRPC_STATUS_INTERNAL;
+        snprintf(a->message, sizeof(a->message), "call did not complete");
     } else {
-        grpc_event ev = grpc_completion_queue_pluck(c->cq, call, gpr_inf_future(GPR_CLOCK_MONOTONIC), NULL);
-        if (ev.type != GRPC_OP_COMPLETE || !ev.success) {
-            a->code = GRPC_STATUS_INTERNAL;
-            snprintf(a->message, sizeof(a->message), "call did not complete");
-        } else {
-            a->code = code;
-            char *text = grpc_slice_to_c_string(details);
-            snprintf(a->message, sizeof(a->message), "%s", text[0] ? text : (error_string ? error_string : ""));
-            gpr_free(text);
-            if (code == GRPC_STATUS_OK && response != NULL) {
-                grpc_byte_buffer_reader reader;
-                if (grpc_byte_buffer_reader_init(&reader, response)) {
-                    a->response = grpc_byte_buffer_reader_readall(&reader);
-                    grpc_byte_buffer_reader_destroy(&reader);
-                }
-            } else if (code != GRPC_STATUS_OK) {
-                read_retry_info(&trailing, a);
+        a->code = j->code;
+        char *text = grpc_slice_to_c_string(j->details);
+        snprintf(a->message, sizeof(a->message), "%s", text[0] ? text : (j->error_string ? j->error_string : ""));
+        gpr_free(text);
+        if (j->code == GRPC_STATUS_OK && j->response != NULL) {
+            grpc_byte_buffer_reader reader;
+            if (grpc_byte_buffer_reader_init(&reader, j->response)) {
+                a->response = grpc_byte_buffer_reader_readall(&reader);
+                grpc_byte_buffer_reader_destroy(&reader);
             }
+        } else if (j->code != GRPC_STATUS_OK) {
+            read_retry_info(&j->trailing, a);
         }
     }
-    if (error_string != NULL)
-        gpr_free((void *)error_string);
-    grpc_slice_unref(details);
-    grpc_metadata_array_destroy(&initial);
-    grpc_metadata_array_destroy(&trailing);
-    if (response != NULL)
-        grpc_byte_buffer_destroy(response);
-    grpc_byte_buffer_destroy(request);
-    grpc_call_unref(call);
+    if (j->error_string != NULL)
+        gpr_free((void *)j->error_string);
+    grpc_slice_unref(j->details);
+    grpc_metadata_array_destroy(&j->initial);
+    grpc_metadata_array_destroy(&j->trailing);
+    if (j->response != NULL)
+        grpc_byte_buffer_destroy(j->response);
+    grpc_byte_buffer_destroy(j->request);
+    grpc_call_unref(j->call);
+    j->started = false;
 }
 
 /* Partial success from an Export response: the rejected count and the server's message. */
@@ -426,12 +471,7 @@ static void read_partial_success(otel_otlp_signal_t signal, grpc_slice response,
 /* Waits `ms` unless cancelled first; false when cancelled. */
 static bool backoff_wait(otel_otlp__client_t *c, uint64_t ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)(ms / 1000);
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L)
-        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    struct timespec until = otel_deadline__after_ms(ms);
     pthread_mutex_lock(&c->lock);
     while (!c->cancelled && pthread_cond_timedwait(&c->wake, &c->lock, &until) == 0)
         ;
@@ -440,30 +480,38 @@ static bool backoff_wait(otel_otlp__client_t *c, uint64_t ms)
     return ok;
 }
 
-otel_status_t otel_otlp__client_export(otel_otlp__client_t *c, const uint8_t *request, size_t len, size_t item_count)
+static bool is_cancelled(otel_otlp__client_t *c)
+{
+    pthread_mutex_lock(&c->lock);
+    bool cancelled = c->cancelled;
+    pthread_mutex_unlock(&c->lock);
+    return cancelled;
+}
+
+static void job_begin(otel_otlp__client_t *c, job_t *j, const uint8_t *request, size_t len, size_t items)
+{
+    COUNT(c->signal, export_calls, 1);
+    j->busy = true;
+    j->seq = c->next_seq++;
+    j->payload = grpc_slice_from_copied_buffer((const char *)request, len);
+    j->len = len;
+    j->items = items;
+    j->deadline_ns = otel_time_monotonic_ns() + (uint64_t)c->timeout_ms * 1000000ULL;
+    j->attempt_no = 0;
+    j->backoff_ms = c->retry.initial_backoff_ms;
+    j->started = false;
+    j->start_error = NULL;
+}
+
+/* Collects the outcome of `j`'s call in flight, retrying per OTLP until it is settled; counts it. */
+static otel_status_t settle(otel_otlp__client_t *c, job_t *j)
 {
     const otel_otlp_signal_t sig = c->signal;
-    COUNT(sig, export_calls, 1);
-    const uint64_t start = otel_time_monotonic_ns();
-    const uint64_t deadline = start + (uint64_t)c->timeout_ms * 1000000ULL;
-    grpc_slice payload = grpc_slice_from_copied_buffer((const char *)request, len);
-    double backoff_ms = c->retry.initial_backoff_ms;
+    const size_t item_count = j->items;
     otel_status_t result = OTEL_ERR_EXPORT;
     attempt_t a;
-    for (unsigned attempt_no = 0;; attempt_no++) {
-        pthread_mutex_lock(&c->lock);
-        bool cancelled = c->cancelled;
-        pthread_mutex_unlock(&c->lock);
-        if (cancelled) {
-            result = OTEL_ERR_SHUTDOWN;
-            COUNT(sig, items_failed, item_count);
-            break;
-        }
-        if (attempt_no > 0)
-            COUNT(sig, retries, 1);
-        COUNT(sig, attempts, 1);
-        COUNT(sig, bytes_sent, len);
-        call_once(c, payload, deadline, &a);
+    for (;;) {
+        finish_call(c, j, &a);
         if (a.code == GRPC_STATUS_OK) {
             int64_t rejected;
             char message[256];
@@ -486,7 +534,7 @@ otel_status_t otel_otlp__client_export(otel_otlp__client_t *c, const uint8_t *re
         }
         grpc_slice_unref(a.response);
         uint64_t now = otel_time_monotonic_ns();
-        uint64_t left_ms = deadline > now ? (deadline - now) / 1000000ULL : 0;
+        uint64_t left_ms = j->deadline_ns > now ? (j->deadline_ns - now) / 1000000ULL : 0;
         if (!otel_otlp__code_is_retryable(a.code, a.has_retry_info)) {
             COUNT(sig, items_failed, item_count);
             OTEL_DIAG(OTEL_DIAG_WARN, "OTLP export to %s failed (status %d, not retryable): %s; %zu %s dropped",
@@ -496,23 +544,96 @@ otel_status_t otel_otlp__client_export(otel_otlp__client_t *c, const uint8_t *re
         /* Exponential backoff with jitter in [0.5, 1.5); the server's RetryInfo delay wins. */
         uint64_t delay_ms = a.has_retry_info && a.retry_delay_ms > 0
                                 ? a.retry_delay_ms
-                                : (uint64_t)(backoff_ms * (0.5 + otel_random__double()));
-        backoff_ms = backoff_ms * c->retry.multiplier;
-        if (backoff_ms > c->retry.max_backoff_ms)
-            backoff_ms = c->retry.max_backoff_ms;
+                                : (uint64_t)(j->backoff_ms * (0.5 + otel_random__double()));
+        j->backoff_ms = j->backoff_ms * c->retry.multiplier;
+        if (j->backoff_ms > c->retry.max_backoff_ms)
+            j->backoff_ms = c->retry.max_backoff_ms;
         if (delay_ms >= left_ms) {
             COUNT(sig, items_failed, item_count);
             OTEL_DIAG(OTEL_DIAG_WARN,
                       "OTLP export to %s failed (status %d: %s) after %u attempt(s) within %u ms; %zu %s dropped",
-                      c->target, (int)a.code, a.message, attempt_no + 1, c->timeout_ms, item_count, item_names[sig]);
+                      c->target, (int)a.code, a.message, j->attempt_no + 1, c->timeout_ms, item_count, item_names[sig]);
             break;
         }
-        if (!backoff_wait(c, delay_ms)) {
+        if (!backoff_wait(c, delay_ms) || is_cancelled(c)) {
             result = OTEL_ERR_SHUTDOWN;
             COUNT(sig, items_failed, item_count);
             break;
         }
+        j->attempt_no++;
+        start_call(c, j);
     }
-    grpc_slice_unref(payload);
+    grpc_slice_unref(j->payload);
+    j->busy = false;
     return result;
+}
+
+otel_status_t otel_otlp__client_export(otel_otlp__client_t *c, const uint8_t *request, size_t len, size_t item_count)
+{
+    otel_otlp__client_flush(c); /* keeps the order when pipelined exports are still in flight */
+    if (is_cancelled(c)) {
+        COUNT(c->signal, export_calls, 1);
+        COUNT(c->signal, items_failed, item_count);
+        return OTEL_ERR_SHUTDOWN;
+    }
+    job_t j;
+    job_begin(c, &j, request, len, item_count);
+    start_call(c, &j);
+    return settle(c, &j);
+}
+
+/* The busy job started first, or NULL. */
+static job_t *oldest_busy(otel_otlp__client_t *c)
+{
+    job_t *oldest = NULL;
+    for (uint32_t i = 0; i < c->max_in_flight; i++)
+        if (c->jobs[i].busy && (oldest == NULL || c->jobs[i].seq < oldest->seq))
+            oldest = &c->jobs[i];
+    return oldest;
+}
+
+otel_status_t otel_otlp__client_export_pipelined(otel_otlp__client_t *c, const uint8_t *request, size_t len,
+                                                 size_t item_count)
+{
+    if (c->max_in_flight <= 1)
+        return otel_otlp__client_export(c, request, len, item_count);
+    if (is_cancelled(c)) {
+        COUNT(c->signal, export_calls, 1);
+        COUNT(c->signal, items_failed, item_count);
+        return OTEL_ERR_SHUTDOWN;
+    }
+    job_t *free_slot = NULL;
+    for (uint32_t i = 0; i < c->max_in_flight && free_slot == NULL; i++)
+        if (!c->jobs[i].busy)
+            free_slot = &c->jobs[i];
+    if (free_slot == NULL) { /* all slots busy: wait for the oldest to settle */
+        free_slot = oldest_busy(c);
+        settle(c, free_slot);
+    }
+    job_begin(c, free_slot, request, len, item_count);
+    start_call(c, free_slot);
+    return OTEL_OK;
+}
+
+otel_status_t otel_otlp__client_flush(otel_otlp__client_t *c)
+{
+    otel_status_t result = OTEL_OK;
+    job_t *j;
+    while (c->jobs != NULL && (j = oldest_busy(c)) != NULL)
+        if (settle(c, j) != OTEL_OK)
+            result = OTEL_ERR_EXPORT;
+    return result;
+}
+
+void otel_otlp__client_set_max_in_flight(otel_otlp__client_t *c, uint32_t max_in_flight)
+{
+    otel_otlp__client_flush(c);
+    if (max_in_flight < 1)
+        max_in_flight = 1;
+    job_t *jobs = max_in_flight > 1 ? calloc(max_in_flight, sizeof(job_t)) : NULL;
+    if (max_in_flight > 1 && jobs == NULL)
+        return; /* stays sequential */
+    free(c->jobs);
+    c->jobs = jobs;
+    c->max_in_flight = max_in_flight;
 }

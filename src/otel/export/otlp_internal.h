@@ -1,29 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OTLP export internals: the gRPC client (channel, unary Export, retries), header parsing, encode arena. */
+/* OTLP export internals: the gRPC client (channel, unary Export, retries), header parsing, packed-output buffer. */
 #ifndef OTEL_OTLP_INTERNAL_H
 #define OTEL_OTLP_INTERNAL_H
 
 #include <stdatomic.h>
 #include "otel/otlp.h"
-
-/* ---- encode arena: protobuf-c messages of one export live here; reset in one call ---- */
-
-typedef struct otel_otlp__arena_chunk otel_otlp__arena_chunk_t;
-/** Zero-initialise to use. Chunks survive reset, so steady-state encoding allocates nothing. */
-typedef struct otel_otlp__arena {
-    otel_otlp__arena_chunk_t *head;
-    otel_otlp__arena_chunk_t *cur;
-    size_t used;
-} otel_otlp__arena_t;
-
-/** `size` zeroed bytes aligned to 16, or NULL on allocation failure. */
-void *otel_otlp__arena_alloc(otel_otlp__arena_t *arena, size_t size);
-/** Same without zeroing (the caller fills every byte). */
-void *otel_otlp__arena_alloc_raw(otel_otlp__arena_t *arena, size_t size);
-/** Forgets every allocation, keeping the chunks. */
-void otel_otlp__arena_reset(otel_otlp__arena_t *arena);
-/** Frees every chunk. NULL-safe. */
-void otel_otlp__arena_dispose(otel_otlp__arena_t *arena);
+#include "common/arena_internal.h"
 
 /* ---- headers ---- */
 
@@ -74,6 +56,19 @@ void otel_otlp__client_set_retry_policy(otel_otlp__client_t *client, const otel_
  */
 otel_status_t otel_otlp__client_export(otel_otlp__client_t *client, const uint8_t *request, size_t len,
                                        size_t item_count);
+
+/**
+ * Pipelined variant (when max_in_flight > 1, see otel_otlp__client_set_max_in_flight): starts the
+ * call and returns OTEL_OK at once; when every slot is busy it first waits for the oldest call to
+ * settle (retries included). Outcomes are counted in the signal's stats when settled, not returned.
+ * With max_in_flight 1 it is otel_otlp__client_export.
+ */
+otel_status_t otel_otlp__client_export_pipelined(otel_otlp__client_t *client, const uint8_t *request, size_t len,
+                                                 size_t item_count);
+/** Settles every pipelined export still in flight (bounded by their deadlines). OTEL_ERR_EXPORT if one failed. */
+otel_status_t otel_otlp__client_flush(otel_otlp__client_t *client);
+/** Up to `max_in_flight` (>= 1; default 1) pipelined exports at once. Settles what is in flight first. */
+void otel_otlp__client_set_max_in_flight(otel_otlp__client_t *client, uint32_t max_in_flight);
 
 /** Makes a running or later export give up at its next wait (shutdown). Thread-safe. */
 void otel_otlp__client_cancel(otel_otlp__client_t *client);

@@ -22,6 +22,10 @@ Test(otlp_config, defaults_follow_the_spec)
     cr_assert_not(o.gzip);
     cr_assert_eq(o.timeout_ms, 10000);
     cr_assert_str_empty(o.headers);
+    cr_assert_eq(o.concurrent_exports, 1);
+    setenv("OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS", "4", 1);
+    o = from_env(OTEL_OTLP_TRACES, OTEL_OK, err, sizeof(err));
+    cr_assert_eq(o.concurrent_exports, 4);
 }
 
 Test(otlp_config, the_seeds_settings_work_as_is)
@@ -91,6 +95,9 @@ Test(otlp_config, bad_values_name_the_variable)
         {"OTEL_EXPORTER_OTLP_HEADERS", "a!b=1", "OTEL_EXPORTER_OTLP_HEADERS: invalid header name 'a!b'"},
         {"OTEL_EXPORTER_OTLP_HEADERS", "k=a%0Ab", "OTEL_EXPORTER_OTLP_HEADERS: header 'k' has a non-printable value"},
         {"OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://x:1", "OTEL_EXPORTER_OTLP_ENDPOINT: unsupported scheme"},
+        {"OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS", "0",
+         "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS: expected an integer >= 1"},
+        {"OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS", "17", "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS: at most 16, got 17"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         setenv(cases[i].name, cases[i].value, 1);
