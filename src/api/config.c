@@ -12,6 +12,10 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "yaml_guard.h"
+
+#define API_CONFIG_MAX_FILE_BYTES (1u << 20) /* a configuration file is a few KB; refuse anything absurd */
+
 #ifndef H2OTEL_OPENAPI_FILE
 #define H2OTEL_OPENAPI_FILE "docs/openapi.yaml"
 #endif
@@ -255,16 +259,23 @@ static int walk_mapping(file_walk_t *w, yaml_node_t *map, const char *prefix)
 
 int api_config_apply_file(api_config_t *cfg, const char *path, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) {
+    size_t len;
+    char *text = api_read_file(path, API_CONFIG_MAX_FILE_BYTES, &len);
+    if (text == NULL) {
         snprintf(err, errlen, "h2otel: %s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    size_t deep = api_yaml_too_deep(text, len, API_YAML_MAX_DEPTH);
+    if (deep != 0) {
+        snprintf(err, errlen, "h2otel: %s:%zu: nested deeper than %d levels", path, deep, API_YAML_MAX_DEPTH);
+        free(text);
         return -1;
     }
     yaml_parser_t parser;
     yaml_document_t doc;
     int rc = -1;
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     if (!yaml_parser_load(&parser, &doc)) {
         snprintf(err, errlen, "h2otel: %s:%zu: invalid YAML: %s", path, (size_t)parser.problem_mark.line + 1,
                  parser.problem ? parser.problem : "parse error");
@@ -305,7 +316,7 @@ out_doc:
     yaml_document_delete(&doc);
 out_parser:
     yaml_parser_delete(&parser);
-    fclose(fp);
+    free(text);
     return rc;
 }
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "yaml_guard.h"
+
 char *api_json_error_body(const char *code, const char *message, size_t *len)
 {
     json_t *obj = json_pack("{s:s, s:s}", "error", code, "message", message);
@@ -42,9 +44,20 @@ static json_t *plain_scalar(const char *s)
     return json_string(s);
 }
 
-static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, const char *name, char *err, size_t errlen)
+/* Aliases are expanded, so a few hundred bytes of YAML can stand for billions of nodes ("billion laughs"):
+ * every conversion gets a node budget far above any real OpenAPI document. */
+#define YAML_JSON_MAX_NODES 200000
+
+static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, size_t *budget, const char *name, char *err,
+                       size_t errlen)
 {
-    if (depth > 64) {
+    if (*budget == 0) {
+        snprintf(err, errlen, "%s:%zu: more than %d nodes once aliases are expanded", name,
+                 (size_t)node->start_mark.line + 1, YAML_JSON_MAX_NODES);
+        return NULL;
+    }
+    --*budget;
+    if (depth > API_YAML_MAX_DEPTH) {
         snprintf(err, errlen, "%s:%zu: nesting too deep", name, (size_t)node->start_mark.line + 1);
         return NULL;
     }
@@ -59,7 +72,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, const
     case YAML_SEQUENCE_NODE: {
         json_t *arr = json_array();
         for (yaml_node_item_t *it = node->data.sequence.items.start; it < node->data.sequence.items.top; it++) {
-            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1, name, err, errlen);
+            json_t *v = convert(doc, yaml_document_get_node(doc, *it), depth + 1, budget, name, err, errlen);
             if (v == NULL || json_array_append_new(arr, v) != 0) {
                 json_decref(arr);
                 return NULL;
@@ -76,7 +89,7 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, const
                 json_decref(obj);
                 return NULL;
             }
-            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1, name, err, errlen);
+            json_t *v = convert(doc, yaml_document_get_node(doc, p->value), depth + 1, budget, name, err, errlen);
             if (v == NULL || json_object_set_new(obj, (const char *)k->data.scalar.value, v) != 0) {
                 json_decref(obj);
                 return NULL;
@@ -102,14 +115,21 @@ static json_t *load(yaml_parser_t *parser, const char *name, char *err, size_t e
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (root == NULL)
         snprintf(err, errlen, "%s:1: empty document", name);
-    else
-        out = convert(&doc, root, 0, name, err, errlen);
+    else {
+        size_t budget = YAML_JSON_MAX_NODES;
+        out = convert(&doc, root, 0, &budget, name, err, errlen);
+    }
     yaml_document_delete(&doc);
     return out;
 }
 
 json_t *api_yaml_to_json(const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
+    size_t deep = api_yaml_too_deep(text, len, API_YAML_MAX_DEPTH);
+    if (deep != 0) {
+        snprintf(err, errlen, "%s:%zu: nesting too deep", name, deep);
+        return NULL;
+    }
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -120,16 +140,13 @@ json_t *api_yaml_to_json(const char *text, size_t len, const char *name, char *e
 
 json_t *api_yaml_file_to_json(const char *path, char *err, size_t errlen)
 {
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL) {
+    size_t len;
+    char *text = api_read_file(path, 16u << 20, &len);
+    if (text == NULL) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    yaml_parser_t parser;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_file(&parser, fp);
-    json_t *out = load(&parser, path, err, errlen);
-    yaml_parser_delete(&parser);
-    fclose(fp);
+    json_t *out = api_yaml_to_json(text, len, path, err, errlen);
+    free(text);
     return out;
 }
