@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The real OpenTelemetry Collector (built by scripts/build-collector with ocb) that the exporting peers send
 OTLP to, with bench/collector.yaml: OTLP/gRPC in, nop out. Its own Prometheus metrics tell what it accepted."""
+
 import glob
 import os
 import re
@@ -10,8 +11,9 @@ import urllib.request
 
 from . import procs
 
-_ACCEPTED = re.compile(r'^otelcol_receiver_(accepted|refused)_(spans|metric_points|log_records)(?:_total)?\{[^}]*\}\s+(\S+)',
-                       re.M)
+_ACCEPTED = re.compile(
+    r"^otelcol_receiver_(accepted|refused)_(spans|metric_points|log_records)(?:_total)?\{[^}]*\}\s+(\S+)", re.M
+)
 
 
 def find_binary(repo):
@@ -37,8 +39,9 @@ class Collector:
         self.otlp_port = procs.free_port()
         self.metrics_port = procs.free_port()
         env = {"BENCH_OTLP_PORT": str(self.otlp_port), "BENCH_COLLECTOR_METRICS_PORT": str(self.metrics_port)}
-        self.server = procs.Server([binary, f"--config={os.path.join(repo, 'bench', 'collector.yaml')}"], env=env,
-                                   log_path=log_path)
+        self.server = procs.Server(
+            [binary, f"--config={os.path.join(repo, 'bench', 'collector.yaml')}"], env=env, log_path=log_path
+        )
         self.endpoint = f"http://127.0.0.1:{self.otlp_port}"
 
     def wait_ready(self, timeout=30.0):

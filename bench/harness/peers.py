@@ -6,6 +6,7 @@ Node modules, nginx, the collector); bench/run skips a peer whose needs are not 
 Roles follow issue 9: 1 = h2otel telemetry off, 2 = h2otel full telemetry, 3 = the seed's FastAPI stack
 (3 as the seed runs it, 3b its fastest configuration), 4 = Node.js + OpenTelemetry (4p plain Node),
 5 = nginx, the plain C ceiling."""
+
 import os
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ EXPECT = {"message": "Hello, OpenTelemetry!"}
 @dataclass
 class Context:
     """What the peers' commands are built from; filled by bench/run."""
+
     repo: str
     workdir: str  # per-run scratch directory (logs, nginx prefix)
     server_threads: int = 2
@@ -51,9 +53,21 @@ def _otel_env(ctx, service):
 def _h2otel_argv(ctx, port):
     # Delay 0 on the benchmarked route; the stdout access log is off in both h2otel peers (the full-telemetry
     # peer's logs are its OTLP log records).
-    return [ctx.h2otel, "--listen", f"127.0.0.1:{port}", "--threads", str(ctx.server_threads),
-            "--dummy-delay-min-ms", "0", "--dummy-delay-max-ms", "0", "--access-log", "false",
-            "--log-level", "warn"]
+    return [
+        ctx.h2otel,
+        "--listen",
+        f"127.0.0.1:{port}",
+        "--threads",
+        str(ctx.server_threads),
+        "--dummy-delay-min-ms",
+        "0",
+        "--dummy-delay-max-ms",
+        "0",
+        "--access-log",
+        "false",
+        "--log-level",
+        "warn",
+    ]
 
 
 def h2otel_off(ctx, port):
@@ -64,45 +78,85 @@ def h2otel_full(ctx, port):
     # Everything on, per issue 6: every request traced (always_on), all metrics, OTLP logs, export over gRPC
     # to the collector. OTEL_* variables are the interface otelc reads (src/otel/config).
     env = _otel_env(ctx, "h2otel-bench")
-    env.update({
-        "OTEL_SDK_DISABLED": "false",
-        "OTEL_TRACES_SAMPLER": "always_on",
-        "OTEL_TRACES_EXPORTER": "otlp",
-        "OTEL_METRICS_EXPORTER": "otlp",
-        "OTEL_LOGS_EXPORTER": "otlp",
-    })
+    env.update(
+        {
+            "OTEL_SDK_DISABLED": "false",
+            "OTEL_TRACES_SAMPLER": "always_on",
+            "OTEL_TRACES_EXPORTER": "otlp",
+            "OTEL_METRICS_EXPORTER": "otlp",
+            "OTEL_LOGS_EXPORTER": "otlp",
+        }
+    )
     return _h2otel_argv(ctx, port), env
 
 
 def _uvicorn(ctx, port, extra):
-    return [os.path.join(ctx.venv, "bin", "uvicorn"), "--app-dir", os.path.join(ctx.repo, "bench", "peers"),
-            "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port)] + extra
+    return [
+        os.path.join(ctx.venv, "bin", "uvicorn"),
+        "--app-dir",
+        os.path.join(ctx.repo, "bench", "peers"),
+        "fastapi_app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ] + extra
 
 
 def fastapi_seed(ctx, port):
     # As the seed runs it: `uvicorn app:app`, one worker, asyncio loop and h11 (a plain `pip install uvicorn`
     # has neither uvloop nor httptools), uvicorn's default access log (to a file here, not a terminal).
-    return _uvicorn(ctx, port, ["--workers", "1", "--loop", "asyncio", "--http", "h11"]), _otel_env(
-        ctx, "fastapi-seed")
+    return _uvicorn(ctx, port, ["--workers", "1", "--loop", "asyncio", "--http", "h11"]), _otel_env(ctx, "fastapi-seed")
 
 
 def fastapi_fast(ctx, port):
     # Its fastest on this box: 2 workers (one per core) with uvloop + httptools (the asyncio loop with several
     # workers suffers a Nagle delay, uvicorn issue #3149), no access log.
-    argv = _uvicorn(ctx, port, ["--workers", str(ctx.server_threads), "--loop", "uvloop", "--http", "httptools",
-                                "--no-access-log", "--log-level", "warning"])
+    argv = _uvicorn(
+        ctx,
+        port,
+        [
+            "--workers",
+            str(ctx.server_threads),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+    )
     return argv, _otel_env(ctx, "fastapi-fast")
 
 
 def fastapi_plain(ctx, port):
-    argv = _uvicorn(ctx, port, ["--workers", str(ctx.server_threads), "--loop", "uvloop", "--http", "httptools",
-                                "--no-access-log", "--log-level", "warning"])
+    argv = _uvicorn(
+        ctx,
+        port,
+        [
+            "--workers",
+            str(ctx.server_threads),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+    )
     return argv, {"BENCH_TELEMETRY": "0"}
 
 
 def _node(ctx, port, telemetry):
-    env = {"PORT": str(port), "HOST": "127.0.0.1", "NODE_PATH": ctx.node_modules,
-           "BENCH_TELEMETRY": "1" if telemetry else "0", "NODE_ENV": "production"}
+    env = {
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "NODE_PATH": ctx.node_modules,
+        "BENCH_TELEMETRY": "1" if telemetry else "0",
+        "NODE_ENV": "production",
+    }
     if telemetry:
         env.update(_otel_env(ctx, "node-otel"))
         env["OTEL_LOGS_EXPORTER"] = "none"  # the app writes no logs; keeps the SDK from setting up a logs pipeline
@@ -130,14 +184,27 @@ def nginx(ctx, port):
 
 PEERS = [
     Peer("h2otel-off", "1", "h2otel, telemetry off", ("h2otel",), h2otel_off),
-    Peer("h2otel-full", "2", "h2otel, full telemetry -> collector", ("h2otel", "collector"), h2otel_full,
-         exports=True, probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)"),
-    Peer("fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed,
-         exports=True),
-    Peer("fastapi-fast", "3b", "FastAPI+OTel, 2 workers uvloop+httptools", ("venv", "collector"), fastapi_fast,
-         exports=True),
-    Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain,
-         default=False),
+    Peer(
+        "h2otel-full",
+        "2",
+        "h2otel, full telemetry -> collector",
+        ("h2otel", "collector"),
+        h2otel_full,
+        exports=True,
+        probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)",
+    ),
+    Peer(
+        "fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed, exports=True
+    ),
+    Peer(
+        "fastapi-fast",
+        "3b",
+        "FastAPI+OTel, 2 workers uvloop+httptools",
+        ("venv", "collector"),
+        fastapi_fast,
+        exports=True,
+    ),
+    Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain, default=False),
     Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True),
     Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain),
     Peer("nginx", "5", "nginx, 2 workers, return 200", ("nginx",), nginx),

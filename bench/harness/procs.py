@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Server processes for the benchmark: start in their own session, wait until they answer, read their CPU
 time and peak RSS from /proc (summed over the whole process tree: uvicorn and nginx fork workers), stop."""
+
 import json
 import os
 import signal
@@ -29,7 +30,7 @@ def _children_map():
                 stat = f.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         kids.setdefault(ppid, []).append(int(name))
     return kids
 
@@ -54,7 +55,7 @@ def cpu_ticks(pids):
                 stat = f.read()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         out[p] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return out
 
@@ -87,8 +88,15 @@ class Server:
         self._log = open(log_path, "ab") if log_path else subprocess.DEVNULL
         full_env = dict(os.environ)
         full_env.update(env or {})
-        self.proc = subprocess.Popen(argv, env=full_env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv,
+            env=full_env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     @property
     def pid(self):

@@ -1,16 +1,43 @@
 # SPDX-License-Identifier: Apache-2.0
 """bench/run's output: one CSV row per measured run, medians per peer, the table and ratios printed at the end
 (also as Markdown for docs/benchmarks.md), and a PNG chart of throughput and p99 drawn by gnuplot."""
+
 import csv
 import os
 import shutil
 import statistics
 import subprocess
 
-FIELDS = ["run_id", "round", "peer", "role", "label", "seconds", "wrk_threads", "connections", "requests", "rps",
-          "p50_us", "p90_us", "p99_us", "max_us", "errors", "server_cpu_pct", "server_peak_rss_kb", "server_procs",
-          "collector_cpu_pct", "collector_spans", "spans_per_request", "collector_metric_points", "collector_log_records",
-          "load1_before", "load1_after", "started_at", "wrk_command"]
+FIELDS = [
+    "run_id",
+    "round",
+    "peer",
+    "role",
+    "label",
+    "seconds",
+    "wrk_threads",
+    "connections",
+    "requests",
+    "rps",
+    "p50_us",
+    "p90_us",
+    "p99_us",
+    "max_us",
+    "errors",
+    "server_cpu_pct",
+    "cpu_us_per_req",
+    "server_peak_rss_kb",
+    "server_procs",
+    "collector_cpu_pct",
+    "collector_spans",
+    "spans_per_request",
+    "collector_metric_points",
+    "collector_log_records",
+    "load1_before",
+    "load1_after",
+    "started_at",
+    "wrk_command",
+]
 
 
 class CsvLog:
@@ -33,10 +60,18 @@ def medians(rows, peers):
         mine = [r for r in rows if r["peer"] == p.key]
         if not mine:
             continue
-        m = {"rounds": len(mine), "role": p.role, "label": p.label,
-             "errors": sum(int(r["errors"]) for r in mine)}
-        for k in ("rps", "p50_us", "p90_us", "p99_us", "max_us", "server_cpu_pct", "server_peak_rss_kb",
-                  "collector_cpu_pct"):
+        m = {"rounds": len(mine), "role": p.role, "label": p.label, "errors": sum(int(r["errors"]) for r in mine)}
+        for k in (
+            "rps",
+            "p50_us",
+            "p90_us",
+            "p99_us",
+            "max_us",
+            "server_cpu_pct",
+            "cpu_us_per_req",
+            "server_peak_rss_kb",
+            "collector_cpu_pct",
+        ):
             m[k] = statistics.median(float(r[k]) for r in mine)
         if p.exports:
             m["spans_per_req"] = statistics.median(float(r["spans_per_request"]) for r in mine)
@@ -49,19 +84,46 @@ def _ms(us):
 
 
 def table_rows(med):
-    head = ["peer", "role", "rounds", "req/s", "p50", "p99", "max", "server CPU", "peak RSS", "collector CPU",
-            "spans/req", "errors"]
+    head = [
+        "peer",
+        "role",
+        "rounds",
+        "req/s",
+        "p50",
+        "p99",
+        "max",
+        "server CPU",
+        "CPU/req",
+        "peak RSS",
+        "collector CPU",
+        "spans/req",
+        "errors",
+    ]
     rows = []
     for key, m in med.items():
-        rows.append([key, m["role"], str(m["rounds"]), f"{m['rps']:,.0f}", _ms(m["p50_us"]), _ms(m["p99_us"]),
-                     _ms(m["max_us"]), f"{m['server_cpu_pct']:.0f}%", f"{m['server_peak_rss_kb'] / 1024:.1f} MB",
-                     f"{m['collector_cpu_pct']:.0f}%" if "spans_per_req" in m else "-",
-                     f"{m['spans_per_req']:.2f}" if "spans_per_req" in m else "-", str(m["errors"])])
+        rows.append(
+            [
+                key,
+                m["role"],
+                str(m["rounds"]),
+                f"{m['rps']:,.0f}",
+                _ms(m["p50_us"]),
+                _ms(m["p99_us"]),
+                _ms(m["max_us"]),
+                f"{m['server_cpu_pct']:.0f}%",
+                f"{m['cpu_us_per_req']:.1f} us",
+                f"{m['server_peak_rss_kb'] / 1024:.1f} MB",
+                f"{m['collector_cpu_pct']:.0f}%" if "spans_per_req" in m else "-",
+                f"{m['spans_per_req']:.2f}" if "spans_per_req" in m else "-",
+                str(m["errors"]),
+            ]
+        )
     return head, rows
 
 
 def ratios(med, skipped):
     """Lines 'a/b: x' for issue 9's ratios (on req/s medians), with the reason when one side is missing."""
+
     def role(r):
         return next(((k, m) for k, m in med.items() if m["role"] == r), (None, None))
 
@@ -70,16 +132,18 @@ def ratios(med, skipped):
         return f"{k} not measured: {skipped[k][1]}" if k else f"no peer with role {r} in this run"
 
     lines = []
-    for a, b, what in [("2", "1", "instrumentation cost (target >= 0.95)"),
-                       ("2", "3", "against the seed as it runs (target >= 30)"),
-                       ("2", "3b", "against the seed's fastest configuration (target >= 10)"),
-                       ("2", "4", "against Node + OpenTelemetry (target >= 8)"),
-                       ("2", "5", "against the C ceiling, nginx (target >= 0.85)"),
-                       ("1", "3", "h2otel telemetry off / seed as it runs"),
-                       ("1", "3b", "h2otel telemetry off / seed's fastest"),
-                       ("1", "4", "h2otel telemetry off / Node + OpenTelemetry"),
-                       ("1", "4p", "h2otel telemetry off / plain Node"),
-                       ("1", "5", "h2otel telemetry off / nginx")]:
+    for a, b, what in [
+        ("2", "1", "instrumentation cost (target >= 0.95)"),
+        ("2", "3", "against the seed as it runs (target >= 30)"),
+        ("2", "3b", "against the seed's fastest configuration (target >= 10)"),
+        ("2", "4", "against Node + OpenTelemetry (target >= 8)"),
+        ("2", "5", "against the C ceiling, nginx (target >= 0.85)"),
+        ("1", "3", "h2otel telemetry off / seed as it runs"),
+        ("1", "3b", "h2otel telemetry off / seed's fastest"),
+        ("1", "4", "h2otel telemetry off / Node + OpenTelemetry"),
+        ("1", "4p", "h2otel telemetry off / plain Node"),
+        ("1", "5", "h2otel telemetry off / nginx"),
+    ]:
         (ka, ma), (kb, mb) = role(a), role(b)
         if ma and mb:
             lines.append(f"{a}/{b} {what}: {ma['rps'] / mb['rps']:.2f} ({ka} / {kb})")
@@ -92,7 +156,7 @@ def ratios(med, skipped):
 
 
 def text_table(head, rows):
-    widths = [max(len(x) for x in col) for col in zip(head, *rows)]
+    widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
     fmt = "  ".join(f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths))
     return "\n".join([fmt.format(*head), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows])
 

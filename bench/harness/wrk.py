@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Runs wrk (Debian) against a URL and returns exact figures from bench/wrk-report.lua's result line."""
+
 import os
 import subprocess
 
@@ -17,7 +18,7 @@ def run(url, threads, connections, seconds, log_path=None):
     if log_path:
         with open(log_path, "a") as f:
             f.write(" ".join(argv) + "\n" + r.stdout + "\n")
-    line = next((l for l in r.stdout.splitlines() if l.startswith("BENCH_RESULT ")), None)
+    line = next((ln for ln in r.stdout.splitlines() if ln.startswith("BENCH_RESULT ")), None)
     if r.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed (status {r.returncode}): {r.stdout.strip()[-200:]}")
     res = {}

@@ -10,6 +10,7 @@ FastAPIInstrumentor on the app. GET /api/v1/dummy/ answers {"message": "Hello, O
 The endpoint comes from OTEL_EXPORTER_OTLP_ENDPOINT (bench/run points it at its collector);
 BENCH_TELEMETRY=0 builds the same app without any OpenTelemetry, for a plain reference.
 """
+
 import os
 
 from fastapi import FastAPI, Request
