@@ -39,6 +39,7 @@ class Peer:
     exports: bool = False  # sends OTLP to the collector (its receipt is checked after each run)
     probe: str = ""  # if set: prove export with a short probe first; skip with this text if none arrives
     default: bool = True  # part of the default set
+    callgrind: bool = False  # native server: `bench/run --callgrind` counts its instructions per request
 
 
 def _otel_env(ctx, service):
@@ -183,7 +184,7 @@ def nginx(ctx, port):
 
 
 PEERS = [
-    Peer("h2otel-off", "1", "h2otel, telemetry off", ("h2otel",), h2otel_off),
+    Peer("h2otel-off", "1", "h2otel, telemetry off", ("h2otel",), h2otel_off, callgrind=True),
     Peer(
         "h2otel-full",
         "2",
@@ -192,6 +193,7 @@ PEERS = [
         h2otel_full,
         exports=True,
         probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)",
+        callgrind=True,
     ),
     Peer(
         "fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed, exports=True
@@ -207,7 +209,7 @@ PEERS = [
     Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain, default=False),
     Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True),
     Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain),
-    Peer("nginx", "5", "nginx, 2 workers, return 200", ("nginx",), nginx),
+    Peer("nginx", "5", "nginx, 2 workers, return 200", ("nginx",), nginx, callgrind=True),
 ]
 
 
