@@ -72,7 +72,10 @@ def _h2otel_argv(ctx, port):
 
 
 def h2otel_off(ctx, port):
-    return _h2otel_argv(ctx, port), {"OTEL_SDK_DISABLED": "true"}
+    # Telemetry off by the standard switches (whichever otelc honours once issue 6 wires it in).
+    env = {"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none"}
+    env["OTEL_LOGS_EXPORTER"] = "none"
+    return _h2otel_argv(ctx, port), env
 
 
 def h2otel_full(ctx, port):
