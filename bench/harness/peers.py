@@ -54,21 +54,8 @@ def _otel_env(ctx, service):
 def _h2otel_argv(ctx, port):
     # Delay 0 on the benchmarked route; the stdout access log is off in both h2otel peers (the full-telemetry
     # peer's logs are its OTLP log records).
-    return [
-        ctx.h2otel,
-        "--listen",
-        f"127.0.0.1:{port}",
-        "--threads",
-        str(ctx.server_threads),
-        "--dummy-delay-min-ms",
-        "0",
-        "--dummy-delay-max-ms",
-        "0",
-        "--access-log",
-        "false",
-        "--log-level",
-        "warn",
-    ]
+    flags = "--dummy-delay-min-ms 0 --dummy-delay-max-ms 0 --access-log false --log-level warn"
+    return [ctx.h2otel, "--listen", f"127.0.0.1:{port}", "--threads", str(ctx.server_threads)] + flags.split()
 
 
 def h2otel_off(ctx, port):
@@ -95,62 +82,32 @@ def h2otel_full(ctx, port):
 
 
 def _uvicorn(ctx, port, extra):
-    return [
-        os.path.join(ctx.venv, "bin", "uvicorn"),
-        "--app-dir",
-        os.path.join(ctx.repo, "bench", "peers"),
-        "fastapi_app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ] + extra
+    uvicorn = os.path.join(ctx.venv, "bin", "uvicorn")
+    app_dir = os.path.join(ctx.repo, "bench", "peers")
+    return [uvicorn, "--app-dir", app_dir, "fastapi_app:app", "--host", "127.0.0.1", "--port", str(port)] + extra
 
 
 def fastapi_seed(ctx, port):
     # As the seed runs it: `uvicorn app:app`, one worker, asyncio loop and h11 (a plain `pip install uvicorn`
     # has neither uvloop nor httptools), uvicorn's default access log (to a file here, not a terminal).
-    return _uvicorn(ctx, port, ["--workers", "1", "--loop", "asyncio", "--http", "h11"]), _otel_env(ctx, "fastapi-seed")
+    argv = _uvicorn(ctx, port, "--workers 1 --loop asyncio --http h11".split())
+    return argv, _otel_env(ctx, "fastapi-seed")
+
+
+def _uvicorn_fast(ctx, port):
+    # The fastest configuration on this box: one worker per core with uvloop + httptools (the asyncio loop
+    # with several workers suffers a Nagle delay, uvicorn issue #3149), no access log.
+    extra = f"--workers {ctx.server_threads} --loop uvloop --http httptools --no-access-log --log-level warning"
+    return _uvicorn(ctx, port, extra.split())
 
 
 def fastapi_fast(ctx, port):
-    # Its fastest on this box: 2 workers (one per core) with uvloop + httptools (the asyncio loop with several
-    # workers suffers a Nagle delay, uvicorn issue #3149), no access log.
-    argv = _uvicorn(
-        ctx,
-        port,
-        [
-            "--workers",
-            str(ctx.server_threads),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-    )
-    return argv, _otel_env(ctx, "fastapi-fast")
+    return _uvicorn_fast(ctx, port), _otel_env(ctx, "fastapi-fast")
 
 
 def fastapi_plain(ctx, port):
-    argv = _uvicorn(
-        ctx,
-        port,
-        [
-            "--workers",
-            str(ctx.server_threads),
-            "--loop",
-            "uvloop",
-            "--http",
-            "httptools",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-    )
-    return argv, {"BENCH_TELEMETRY": "0"}
+    # The same without OpenTelemetry: what the seed's stack costs before its telemetry.
+    return _uvicorn_fast(ctx, port), {"BENCH_TELEMETRY": "0"}
 
 
 def _node(ctx, port, telemetry):
@@ -209,7 +166,7 @@ PEERS = [
         fastapi_fast,
         exports=True,
     ),
-    Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain, default=False),
+    Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain),
     Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True),
     Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain),
     Peer("nginx", "5", "nginx, 2 workers, return 200", ("nginx",), nginx, callgrind=True),
