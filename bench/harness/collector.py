@@ -36,6 +36,7 @@ def find_binary(repo):
 
 class Collector:
     def __init__(self, binary, repo, log_path):
+        self.binary = binary
         self.otlp_port = procs.free_port()
         self.metrics_port = procs.free_port()
         env = {"BENCH_OTLP_PORT": str(self.otlp_port), "BENCH_COLLECTOR_METRICS_PORT": str(self.metrics_port)}

@@ -40,6 +40,7 @@ class Peer:
     probe: str = ""  # if set: prove export with a short probe first; skip with this text if none arrives
     default: bool = True  # part of the default set
     callgrind: bool = False  # native server: `bench/run --callgrind` counts its instructions per request
+    outage: bool = False  # exports to a collector of its own that is stopped after the warm-up
 
 
 def _otel_env(ctx, service):
@@ -165,6 +166,36 @@ PEERS = [
         ("venv", "collector"),
         fastapi_fast,
         exports=True,
+    ),
+    Peer(
+        "h2otel-full-outage",
+        "2o",
+        "h2otel, full telemetry, collector stopped",
+        ("h2otel", "collector"),
+        h2otel_full,
+        exports=True,
+        outage=True,
+        probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)",
+    ),
+    Peer(
+        "fastapi-seed-outage",
+        "3o",
+        "FastAPI+OTel seed, collector stopped",
+        ("venv", "collector"),
+        fastapi_seed,
+        exports=True,
+        outage=True,
+        default=False,
+    ),
+    Peer(
+        "node-otel-outage",
+        "4o",
+        "Node.js + OpenTelemetry, collector stopped",
+        ("node", "collector"),
+        node_otel,
+        exports=True,
+        outage=True,
+        default=False,
     ),
     Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain),
     Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True),

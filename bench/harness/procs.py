@@ -65,14 +65,14 @@ def cpu_seconds_between(before, after):
     return sum(t - before.get(p, 0) for p, t in after.items()) / CLK_TCK
 
 
-def peak_rss_kb(pids):
-    """Sum of VmHWM (peak resident set) over the pids, in KiB."""
+def status_kb(pids, field):
+    """Sum over the pids of a KiB field of /proc/<pid>/status: VmHWM (peak resident set) or VmRSS (now)."""
     total = 0
     for p in pids:
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
-                    if line.startswith("VmHWM:"):
+                    if line.startswith(field + ":"):
                         total += int(line.split()[1])
         except OSError:
             pass

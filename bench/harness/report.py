@@ -28,6 +28,8 @@ FIELDS = [
     "cpu_us_per_req",
     "wrk_cpu_pct",
     "server_peak_rss_kb",
+    "rss_start_kb",
+    "rss_end_kb",
     "server_procs",
     "collector_cpu_pct",
     "collector_spans",
@@ -75,7 +77,8 @@ def medians(rows, peers):
             "collector_cpu_pct",
         ):
             m[k] = statistics.median(float(r[k]) for r in mine)
-        if p.exports:
+        m["rss_growth_kb"] = statistics.median(float(r["rss_end_kb"]) - float(r["rss_start_kb"]) for r in mine)
+        if all(r.get("spans_per_request") for r in mine):
             m["spans_per_req"] = statistics.median(float(r["spans_per_request"]) for r in mine)
         out[p.key] = m
     return out
@@ -98,6 +101,7 @@ def table_rows(med):
         "CPU/req",
         "wrk CPU",
         "peak RSS",
+        "RSS growth",
         "collector CPU",
         "spans/req",
         "errors",
@@ -117,6 +121,7 @@ def table_rows(med):
                 f"{m['cpu_us_per_req']:.1f} us",
                 f"{m['wrk_cpu_pct']:.0f}%",
                 f"{m['server_peak_rss_kb'] / 1024:.1f} MB",
+                f"{m['rss_growth_kb'] / 1024:+.1f} MB",
                 f"{m['collector_cpu_pct']:.0f}%" if "spans_per_req" in m else "-",
                 f"{m['spans_per_req']:.2f}" if "spans_per_req" in m else "-",
                 str(m["errors"]),
@@ -125,8 +130,9 @@ def table_rows(med):
     return head, rows
 
 
-def ratios(med, skipped):
-    """Lines 'a/b: x' for issue 9's ratios (on req/s medians), with the reason when one side is missing."""
+def ratios(med, skipped, selected):
+    """Lines 'a/b: x' for issue 9's ratios (on req/s medians) between the roles in `selected`, with the
+    reason when one side is missing."""
 
     def role(r):
         return next(((k, m) for k, m in med.items() if m["role"] == r), (None, None))
@@ -147,7 +153,12 @@ def ratios(med, skipped):
         ("1", "4", "h2otel telemetry off / Node + OpenTelemetry"),
         ("1", "4p", "h2otel telemetry off / plain Node"),
         ("1", "5", "h2otel telemetry off / nginx"),
+        ("2o", "2", "full telemetry with the collector stopped / running (target >= 0.95)"),
+        ("3o", "3", "the seed with the collector stopped / running"),
+        ("4o", "4", "Node + OpenTelemetry with the collector stopped / running"),
     ]:
+        if a not in selected or b not in selected:
+            continue
         (ka, ma), (kb, mb) = role(a), role(b)
         if ma and mb:
             # Besides req/s, the inverse ratio of server CPU per request: it holds up better on a loaded box.
@@ -161,6 +172,13 @@ def ratios(med, skipped):
     (_, m1), (_, m2) = role("1"), role("2")
     if m1 and m2:
         lines.append(f"p99 of 2 minus p99 of 1: {(m2['p99_us'] - m1['p99_us']):+.0f} us (target <= +50 us)")
+    for r in ("2o", "3o", "4o"):
+        k, m = role(r)
+        if m:
+            lines.append(
+                f"{k}: resident memory during the measured run with the collector stopped "
+                f"{m['rss_growth_kb'] / 1024:+.1f} MB (median; target for h2otel: flat)"
+            )
     return lines
 
 
