@@ -157,17 +157,6 @@ PEERS = [
         callgrind=True,
     ),
     Peer(
-        "fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed, exports=True
-    ),
-    Peer(
-        "fastapi-fast",
-        "3b",
-        "FastAPI+OTel, 2 workers uvloop+httptools",
-        ("venv", "collector"),
-        fastapi_fast,
-        exports=True,
-    ),
-    Peer(
         "h2otel-full-outage",
         "2o",
         "h2otel, full telemetry, collector stopped",
@@ -178,6 +167,18 @@ PEERS = [
         probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)",
     ),
     Peer(
+        "fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed, exports=True
+    ),
+    Peer(
+        "fastapi-fast",
+        "3b",
+        "FastAPI+OTel, 2 workers uvloop+httptools",
+        ("venv", "collector"),
+        fastapi_fast,
+        exports=True,
+    ),
+    Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain),
+    Peer(
         "fastapi-seed-outage",
         "3o",
         "FastAPI+OTel seed, collector stopped",
@@ -187,6 +188,8 @@ PEERS = [
         outage=True,
         default=False,
     ),
+    Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True),
+    Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain),
     Peer(
         "node-otel-outage",
         "4o",
@@ -197,9 +200,6 @@ PEERS = [
         outage=True,
         default=False,
     ),
-    Peer("fastapi-plain", "3p", "FastAPI plain, 2 workers uvloop+httptools", ("venv",), fastapi_plain),
-    Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True),
-    Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain),
     Peer("nginx", "5", "nginx, 2 workers, return 200", ("nginx",), nginx, callgrind=True),
 ]
 
