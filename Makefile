@@ -19,6 +19,8 @@ build: $(BUILD_DIR)/build.ninja
 
 ## run: build and start the service on its embedded defaults
 run: deps build
+	@echo "h2otel: starting on its embedded defaults (http://127.0.0.1:8080/ unless RUN_ARGS says otherwise);"
+	@echo "h2otel: the JSON 'listening' line shows the URL; Ctrl-C drains and stops it."
 	$(BUILD_DIR)/h2otel $(RUN_ARGS)
 
 ## test: install what is missing, build (Release and ASan+UBSan), run every test

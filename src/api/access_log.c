@@ -2,16 +2,68 @@
 /* Access log: an h2o logger that writes one JSON line per finished request through log.c. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include "log.h"
 #include "routes.h"
 
-static double ms_between(const struct timeval *a, const struct timeval *b)
+/* A bounded string builder: this file renders one line per request, so no printf and no heap. */
+typedef struct out {
+    char *p, *end;
+} out_t;
+
+static void put(out_t *o, const char *s, size_t n)
 {
-    if (a->tv_sec == 0 || b->tv_sec == 0)
+    if ((size_t)(o->end - o->p) > n) {
+        memcpy(o->p, s, n);
+        o->p += n;
+    } else {
+        o->p = o->end; /* overflow: the caller sees a full buffer and drops the line */
+    }
+}
+
+#define PUT_LIT(o, lit) put((o), (lit), sizeof(lit) - 1)
+
+static void put_uint(out_t *o, uint64_t v)
+{
+    char tmp[24], *t = tmp + sizeof(tmp);
+    do
+        *--t = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    put(o, t, (size_t)(tmp + sizeof(tmp) - t));
+}
+
+static void put_escaped(out_t *o, h2o_iovec_t s)
+{
+    char esc[1024];
+    put(o, esc, api_log_escape(esc, sizeof(esc), s.base, s.len));
+}
+
+static uint64_t us_between(const struct timeval *a, const struct timeval *b)
+{
+    if (a->tv_sec == 0 || b->tv_sec == 0 || timercmp(b, a, <))
         return 0;
-    return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_usec - a->tv_usec) / 1e3;
+    return (uint64_t)(b->tv_sec - a->tv_sec) * 1000000 + (uint64_t)(b->tv_usec - a->tv_usec);
+}
+
+static void put_peer(out_t *o, h2o_conn_t *conn)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = conn->callbacks->get_peername(conn, (struct sockaddr *)&ss);
+    if (len != 0 && ss.ss_family == AF_INET) {
+        const uint8_t *a = (const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr;
+        for (int i = 0; i < 4; i++) {
+            if (i)
+                PUT_LIT(o, ".");
+            put_uint(o, a[i]);
+        }
+    } else if (len != 0 && ss.ss_family == AF_INET6) {
+        char text[INET6_ADDRSTRLEN];
+        if (inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, text, sizeof(text)) != NULL)
+            put(o, text, strlen(text));
+    }
 }
 
 static void log_access(h2o_logger_t *self, h2o_req_t *req)
@@ -19,24 +71,29 @@ static void log_access(h2o_logger_t *self, h2o_req_t *req)
     (void)self;
     if (!api_log_enabled(API_LOG_INFO))
         return;
-    char peer[INET6_ADDRSTRLEN] = "";
-    struct sockaddr_storage ss;
-    socklen_t sslen = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
-    if (sslen != 0 && ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, peer, sizeof(peer));
-    else if (sslen != 0 && ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, peer, sizeof(peer));
     const struct timeval *end =
         req->timestamps.response_end_at.tv_sec != 0 ? &req->timestamps.response_end_at : &req->processed_at.at;
-    json_t *fields =
-        json_pack("{s:s#, s:s#, s:i, s:f, s:I, s:s, s:i}", "method", req->method.base, (int)req->method.len, "path",
-                  req->path.base, (int)req->path.len, "status", req->res.status, "duration_ms",
-                  ms_between(&req->timestamps.request_begin_at, end), "bytes_sent", (json_int_t)req->bytes_sent, "peer",
-                  peer, "thread", (int)((api_thread_t *)req->conn->ctx)->index);
-    if (fields == NULL) /* a path that is not UTF-8 */
-        fields = json_pack("{s:s#, s:s, s:i}", "method", req->method.base, (int)req->method.len, "path", "(not UTF-8)",
-                           "status", req->res.status);
-    api_log(API_LOG_INFO, "request", fields);
+    uint64_t us = us_between(&req->timestamps.request_begin_at, end);
+    char fields[1536];
+    out_t o = {fields, fields + sizeof(fields)};
+    PUT_LIT(&o, "\"method\":\"");
+    put_escaped(&o, req->method);
+    PUT_LIT(&o, "\",\"path\":\"");
+    put_escaped(&o, req->path);
+    PUT_LIT(&o, "\",\"status\":");
+    put_uint(&o, (uint64_t)(req->res.status > 0 ? req->res.status : 0));
+    PUT_LIT(&o, ",\"duration_ms\":");
+    put_uint(&o, us / 1000);
+    char frac[4] = {'.', (char)('0' + us / 100 % 10), (char)('0' + us / 10 % 10), (char)('0' + us % 10)};
+    put(&o, frac, 4);
+    PUT_LIT(&o, ",\"bytes_sent\":");
+    put_uint(&o, req->bytes_sent);
+    PUT_LIT(&o, ",\"peer\":\"");
+    put_peer(&o, req->conn);
+    PUT_LIT(&o, "\",\"thread\":");
+    put_uint(&o, ((api_thread_t *)req->conn->ctx)->index);
+    if (o.p < o.end)
+        api_log_raw(API_LOG_INFO, "request", fields, (size_t)(o.p - fields));
 }
 
 void api_access_log_register(h2o_pathconf_t *pathconf)

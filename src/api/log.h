@@ -30,7 +30,30 @@ int api_log_enabled(api_log_level_t level);
  */
 void api_log(api_log_level_t level, const char *msg, json_t *fields);
 
+/**
+ * Fast path for the hot loop (no heap): writes a record whose extra members are given as already-rendered JSON
+ * `fields` ("\"a\":1,\"b\":\"x\"", no braces; may be empty). `msg` must need no escaping. Lines over 4 KiB are
+ * dropped.
+ */
+void api_log_raw(api_log_level_t level, const char *msg, const char *fields, size_t fields_len);
+
+/** JSON-escapes s[0..len) into out (cap bytes, NUL-terminated, truncated if short). Returns the length. */
+size_t api_log_escape(char *out, size_t cap, const char *s, size_t len);
+
 /** printf-style convenience without fields. */
 void api_logf(api_log_level_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/**
+ * Makes this thread buffer its log lines (up to `capacity` bytes) instead of one write per line; the caller
+ * (an event loop) must call api_log_flush periodically and api_log_buffer_end before the thread exits.
+ * Warnings and errors flush at once.
+ */
+void api_log_buffer_begin(size_t capacity);
+
+/** Writes this thread's buffered lines, if any. */
+void api_log_flush(void);
+
+/** Flushes and frees this thread's buffer; later lines are written directly. */
+void api_log_buffer_end(void);
 
 #endif

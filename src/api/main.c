@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "log.h"
@@ -36,8 +37,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err);
         return 1;
     }
+    /* A wildcard address is not something to paste into a browser: show the loopback one instead. */
+    const char *host = strcmp(cfg.listen_host, "0.0.0.0") == 0 ? "127.0.0.1"
+                       : strcmp(cfg.listen_host, "::") == 0    ? "[::1]"
+                       : strchr(cfg.listen_host, ':') != NULL  ? NULL
+                                                               : cfg.listen_host;
     char url[300];
-    snprintf(url, sizeof(url), "http://%s:%u/", cfg.listen_host, server->bound_port);
+    if (host != NULL)
+        snprintf(url, sizeof(url), "http://%s:%u/", host, server->bound_port);
+    else
+        snprintf(url, sizeof(url), "http://[%s]:%u/", cfg.listen_host, server->bound_port);
     api_log(API_LOG_INFO, "listening",
             json_pack("{s:s, s:i, s:i, s:s, s:s}", "url", url, "port", server->bound_port, "threads", cfg.threads,
                       "version", H2OTEL_VERSION, "config_file", cfg.config_file));

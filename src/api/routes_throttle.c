@@ -8,8 +8,10 @@
 #include "routes.h"
 #include "worker_pool.h"
 
-#ifdef H2OTEL_HAVE_THROTTLE
 #include "throttle.h"
+
+/* How often (in generations) a running GA checks whether its request is still wanted. */
+#define CANCEL_CHECK_EVERY 10
 
 typedef struct throttle_job throttle_job_t;
 
@@ -28,10 +30,17 @@ struct throttle_job {
     request_link_t *link; /* valid while req != NULL */
 };
 
+/* Stops the GA early once the client has gone: a worker is not spent on an answer nobody reads. */
+static int still_wanted(void *user, unsigned generation, double best_fitness)
+{
+    (void)generation, (void)best_fitness;
+    return atomic_load(&((api_job_t *)user)->cancelled);
+}
+
 static void run_ga(api_job_t *job)
 {
     throttle_job_t *j = (throttle_job_t *)job;
-    throttle_result_t *r = throttle_run(j->params);
+    throttle_result_t *r = throttle_run_ex(j->params, CANCEL_CHECK_EVERY, still_wanted, job);
     if (r != NULL)
         j->result_json = throttle_result_to_json(r, &j->result_len);
     throttle_result_destroy(r);
@@ -92,19 +101,3 @@ int api_route_throttle_run(h2o_req_t *req, api_thread_t *t)
     }
     return 0;
 }
-
-#else /* the GA module (throttle.c) is not part of this build */
-
-void api_throttle_on_completions(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
-{
-    (void)receiver, (void)messages;
-}
-
-int api_route_throttle_run(h2o_req_t *req, api_thread_t *t)
-{
-    (void)t;
-    api_reply_error(req, 501, "not_implemented", "the throttle GA is not part of this build");
-    return 0;
-}
-
-#endif

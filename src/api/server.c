@@ -89,6 +89,10 @@ api_server_t *api_server_create(const api_config_t *cfg, char *err, size_t errle
     api_openapi_load(s);
 
     s->threads = calloc(s->cfg.threads, sizeof(*s->threads));
+    if (s->threads == NULL) {
+        snprintf(err, errlen, "h2otel: out of memory");
+        return NULL;
+    }
     uint16_t port = s->cfg.listen_port;
     for (unsigned i = 0; i < s->cfg.threads; i++) {
         api_thread_t *t = &s->threads[i];
@@ -112,18 +116,27 @@ api_server_t *api_server_create(const api_config_t *cfg, char *err, size_t errle
     return s;
 }
 
+/* One counter per loop thread: no cache line shared between loops on the request path. */
 static void on_request_dispose(void *p)
 {
-    api_server_t *s = *(api_server_t **)p;
-    atomic_fetch_sub(&s->inflight, 1);
+    api_thread_t *t = *(api_thread_t **)p;
+    atomic_fetch_sub_explicit(&t->inflight, 1, memory_order_relaxed);
 }
 
 void api_server_track_request(h2o_req_t *req)
 {
-    api_server_t *s = api_thread_of(req)->server;
-    api_server_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_request_dispose);
-    *slot = s;
-    atomic_fetch_add(&s->inflight, 1);
+    api_thread_t *t = api_thread_of(req);
+    api_thread_t **slot = h2o_mem_alloc_shared(&req->pool, sizeof(*slot), on_request_dispose);
+    *slot = t;
+    atomic_fetch_add_explicit(&t->inflight, 1, memory_order_relaxed);
+}
+
+static long inflight_total(api_server_t *s)
+{
+    long n = 0;
+    for (unsigned i = 0; i < s->cfg.threads; i++)
+        n += atomic_load_explicit(&s->threads[i].inflight, memory_order_relaxed);
+    return n;
 }
 
 static void on_accept(h2o_socket_t *listener, const char *err)
@@ -154,6 +167,15 @@ static void on_control(h2o_multithread_receiver_t *receiver, h2o_linklist_t *mes
     }
 }
 
+#define LOG_FLUSH_MS 100
+
+static void on_log_flush(h2o_timeout_entry_t *entry)
+{
+    api_thread_t *t = H2O_STRUCT_FROM_MEMBER(api_thread_t, log_flush_entry, entry);
+    api_log_flush();
+    h2o_timeout_link(t->ctx.loop, &t->log_flush_timeout, entry);
+}
+
 static void *thread_main(void *arg)
 {
     api_thread_t *t = arg;
@@ -172,10 +194,16 @@ static void *thread_main(void *arg)
     t->listener = h2o_evloop_socket_create(loop, t->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     t->listener->data = t;
     h2o_socket_read_start(t->listener, on_accept);
+    /* Access-log lines are buffered per loop and written every LOG_FLUSH_MS: no write(2) per request. */
+    api_log_buffer_begin(64 * 1024);
+    h2o_timeout_init(loop, &t->log_flush_timeout, LOG_FLUSH_MS);
+    t->log_flush_entry = (h2o_timeout_entry_t){.cb = on_log_flush};
+    h2o_timeout_link(loop, &t->log_flush_timeout, &t->log_flush_entry);
     h2o_barrier_wait(&started);
     while (!t->stop)
         h2o_evloop_run(loop, INT32_MAX);
     h2o_evloop_run(loop, 0); /* deliver messages posted just before the stop */
+    api_log_buffer_end();
     return NULL;
 }
 
@@ -215,7 +243,7 @@ long api_server_shutdown(api_server_t *s)
     uint64_t deadline = now_ms() + s->cfg.shutdown_grace_ms;
     long left;
     /* The main thread is no event loop: polling the counter every 10 ms costs nothing and keeps loops lock-free. */
-    while ((left = atomic_load(&s->inflight)) > 0 && now_ms() < deadline)
+    while ((left = inflight_total(s)) > 0 && now_ms() < deadline)
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000000}, NULL);
     api_worker_pool_stop(s->pool); /* queued GA runs come back unrun and answer 503; later submits get 503 */
     broadcast(s, CONTROL_STOP);

@@ -30,7 +30,10 @@ typedef struct api_thread {
     h2o_timeout_t client_io_timeout;
     h2o_timeout_t downstream_deadline;
     h2o_http1client_ctx_t client_ctx;
+    h2o_timeout_t log_flush_timeout;
+    h2o_timeout_entry_t log_flush_entry;
     int stop;
+    atomic_long inflight; /* this loop's requests not yet disposed; written by the loop only, read by main */
 } api_thread_t;
 
 struct api_server {
@@ -40,7 +43,6 @@ struct api_server {
     h2o_url_t downstream;    /* parsed cfg.downstream_url (points into cfg) */
     uint16_t bound_port;     /* the listening port (resolved when the config says 0) */
     atomic_int draining;     /* 1 after SIGTERM/SIGINT: /readyz says 503 */
-    atomic_long inflight;    /* requests accepted by a handler and not yet disposed */
     api_worker_pool_t *pool; /* runs the throttle GA */
     char *openapi_json;      /* docs/openapi.yaml as JSON text, or NULL when it could not be loaded */
     size_t openapi_len;

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The throttle genetic algorithm: tournament selection, two-point crossover, point and block mutation, elitism. */
+/* The throttle genetic algorithm: tournament selection, two-point crossover, four mutations, elitism. */
 #include <stdlib.h>
 #include <string.h>
 #include "throttle_internal.h"
 
 #define TOURNAMENT_SIZE 3
 #define CROSSOVER_RATE 0.9
-#define MAX_POINT_MUTATIONS 3 /* genes nudged per child: 0..3 */
+#define MAX_POINT_MUTATIONS 3 /* genes perturbed per child: 0..3 */
 #define POINT_MUTATION_SIGMA 0.3
 #define BLOCK_MUTATION_RATE 0.25
+#define SHIFT_MUTATION_RATE 0.2
+#define NUDGE_MUTATION_RATE 0.2
+#define NUDGE_SIGMA 0.05
 #define STRUCTURED_SHARE 0.8 /* share of the initial population seeded as accelerate/cruise/brake profiles */
 
 typedef struct ga {
@@ -89,36 +92,84 @@ static unsigned tournament(ga_t *ga)
     return winner;
 }
 
-static void breed(ga_t *ga, double *child)
+/* A random stretch of 1..max_len genes (at most the genome). */
+static void pick_stretch(ga_t *ga, unsigned max_len, unsigned *start, unsigned *len)
 {
-    const double *a = ga->genes + (size_t)tournament(ga) * ga->n;
-    const double *b = ga->genes + (size_t)tournament(ga) * ga->n;
-    memcpy(child, a, ga->n * sizeof(*child));
-    if (throttle_rng__uniform(&ga->rng) < CROSSOVER_RATE) {
-        unsigned c1 = throttle_rng__below(&ga->rng, ga->n + 1), c2 = throttle_rng__below(&ga->rng, ga->n + 1);
-        if (c1 > c2) {
-            unsigned t = c1;
-            c1 = c2;
-            c2 = t;
-        }
-        memcpy(child + c1, b + c1, (c2 - c1) * sizeof(*child));
+    *len = 1 + throttle_rng__below(&ga->rng, max_len);
+    if (*len > ga->n)
+        *len = ga->n;
+    *start = throttle_rng__below(&ga->rng, ga->n - *len + 1);
+}
+
+/* Two-point crossover: the child is parent a with the stretch [c1, c2) taken from parent b. */
+static void crossover(ga_t *ga, double *child, const double *b)
+{
+    unsigned c1 = throttle_rng__below(&ga->rng, ga->n + 1), c2 = throttle_rng__below(&ga->rng, ga->n + 1);
+    if (c1 > c2) {
+        unsigned t = c1;
+        c1 = c2;
+        c2 = t;
     }
+    memcpy(child + c1, b + c1, (c2 - c1) * sizeof(*child));
+}
+
+/* 0..MAX_POINT_MUTATIONS genes get Gaussian noise. */
+static void point_mutations(ga_t *ga, double *child)
+{
     unsigned points = throttle_rng__below(&ga->rng, MAX_POINT_MUTATIONS + 1);
     for (unsigned k = 0; k < points; k++) {
         unsigned i = throttle_rng__below(&ga->rng, ga->n);
         child[i] = clamp_unit(child[i] + POINT_MUTATION_SIGMA * throttle_rng__normal(&ga->rng));
     }
-    if (throttle_rng__uniform(&ga->rng) < BLOCK_MUTATION_RATE) {
-        /* Rewrites a stretch with one level: moves phase boundaries the point mutations cannot. */
-        unsigned len = 1 + throttle_rng__below(&ga->rng, ga->n / 8 + 1);
-        if (len > ga->n)
-            len = ga->n;
-        unsigned start = throttle_rng__below(&ga->rng, ga->n - len + 1);
-        double level = throttle_rng__uniform(&ga->rng) < 0.5 ? (double)throttle_rng__below(&ga->rng, 3) - 1.0
-                                                             : 2.0 * throttle_rng__uniform(&ga->rng) - 1.0;
-        for (unsigned i = start; i < start + len; i++)
-            child[i] = level;
-    }
+}
+
+/* Rewrites a stretch with one level: reshapes whole phases, which point mutations cannot. */
+static void block_mutation(ga_t *ga, double *child)
+{
+    unsigned start, len;
+    pick_stretch(ga, ga->n / 8 + 1, &start, &len);
+    double level = throttle_rng__uniform(&ga->rng) < 0.5 ? (double)throttle_rng__below(&ga->rng, 3) - 1.0
+                                                         : 2.0 * throttle_rng__uniform(&ga->rng) - 1.0;
+    for (unsigned i = start; i < start + len; i++)
+        child[i] = level;
+}
+
+/* Inserts or deletes one step at a random point, shifting the rest: moves every later phase by one step. */
+static void shift_mutation(ga_t *ga, double *child)
+{
+    if (ga->n < 2)
+        return;
+    unsigned at = throttle_rng__below(&ga->rng, ga->n - 1);
+    if (throttle_rng__below(&ga->rng, 2) == 0)
+        memmove(child + at + 1, child + at, (ga->n - 1 - at) * sizeof(*child)); /* child[at] now twice */
+    else
+        memmove(child + at, child + at + 1, (ga->n - 1 - at) * sizeof(*child)); /* last gene now twice */
+}
+
+/* Adds one small offset over a stretch: fine-tunes a phase's level (and so where the trip ends). */
+static void nudge_mutation(ga_t *ga, double *child)
+{
+    unsigned start, len;
+    pick_stretch(ga, ga->n / 4 + 1, &start, &len);
+    double delta = NUDGE_SIGMA * throttle_rng__normal(&ga->rng);
+    for (unsigned i = start; i < start + len; i++)
+        child[i] = clamp_unit(child[i] + delta);
+}
+
+static void breed(ga_t *ga, double *child)
+{
+    const double *a = ga->genes + (size_t)tournament(ga) * ga->n;
+    const double *b = ga->genes + (size_t)tournament(ga) * ga->n;
+    memcpy(child, a, ga->n * sizeof(*child));
+    if (throttle_rng__uniform(&ga->rng) < CROSSOVER_RATE)
+        crossover(ga, child, b);
+    point_mutations(ga, child);
+    if (throttle_rng__uniform(&ga->rng) < BLOCK_MUTATION_RATE)
+        block_mutation(ga, child);
+    if (throttle_rng__uniform(&ga->rng) < SHIFT_MUTATION_RATE)
+        shift_mutation(ga, child);
+    if (throttle_rng__uniform(&ga->rng) < NUDGE_MUTATION_RATE)
+        nudge_mutation(ga, child);
 }
 
 static void next_generation(ga_t *ga)

@@ -23,7 +23,7 @@ struct throttle_params {
     unsigned stall_generations; /* 0 = run every generation */
     uint64_t seed;
     unsigned steps;    /* genome length: horizon / time_step_s */
-    double min_time_s; /* the continuous-time optimum, the fitness scale */
+    double min_time_s; /* lower bound of any arrival's time: the fitness scale */
 };
 
 struct throttle_result {
@@ -67,8 +67,11 @@ typedef struct throttle_trace {
 
 /** Position tolerance around B within which a stopped vehicle has arrived. */
 double throttle_model__tolerance_m(const throttle_vehicle_t *v);
-/** Minimal trip time over `distance_m` (bang-bang: full throttle, cruise at the limit, full brake). */
-double throttle_model__min_time_s(const throttle_vehicle_t *v, double distance_m);
+/**
+ * Minimal time, in continuous time, to cover `distance_m` from rest and end at a speed <= `end_speed_mps`
+ * (bang-bang: full throttle, cruise at the limit if reached, full brake). No simulated trip can beat it.
+ */
+double throttle_model__min_time_s(const throttle_vehicle_t *v, double distance_m, double end_speed_mps);
 /** Number of steps in the horizon (may exceed THROTTLE_MAX_STEPS: the caller validates). */
 double throttle_model__horizon_steps(const throttle_vehicle_t *v);
 /**
@@ -97,7 +100,7 @@ uint64_t throttle_rng__next(throttle_rng_t *r);
 double throttle_rng__uniform(throttle_rng_t *r);
 /** Uniform integer in [0, n), n > 0. */
 unsigned throttle_rng__below(throttle_rng_t *r, unsigned n);
-/** Approximately standard normal (Irwin-Hall of 4 uniforms): no libm, so bit-identical everywhere. */
+/** Approximately standard normal (Irwin-Hall of 4 uniforms): no libm call whose last bits could vary. */
 double throttle_rng__normal(throttle_rng_t *r);
 
 #endif

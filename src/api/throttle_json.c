@@ -109,7 +109,14 @@ throttle_params_t *throttle_params_parse(const char *body, size_t len, char *err
     json_object_foreach(root, key, value)
     {
         if (!known_field(key)) {
-            set_error(err, errlen, "%.64s: unknown field", key);
+            /* Quote at most 64 bytes of the name, cut on a UTF-8 character boundary. */
+            size_t n = strlen(key);
+            if (n > 64) {
+                n = 64;
+                while (n > 0 && ((unsigned char)key[n] & 0xC0) == 0x80)
+                    n--;
+            }
+            set_error(err, errlen, "%.*s: unknown field", (int)n, key);
             goto done;
         }
     }
@@ -146,8 +153,10 @@ throttle_params_t *throttle_params_parse(const char *body, size_t len, char *err
     p->stall_generations = (unsigned)v[F_STALL];
     p->seed = (uint64_t)v[F_SEED];
     p->steps = (unsigned)steps;
-    /* Fitness scale: no trip can arrive faster than the optimum to the near edge of the tolerance band. */
-    p->min_time_s = throttle_model__min_time_s(&vehicle, vehicle.distance_m - throttle_model__tolerance_m(&vehicle));
+    /* Fitness scale: no trip can arrive faster than the optimum to the near edge of the tolerance band at
+       the highest speed that still counts as stopped. */
+    p->min_time_s = throttle_model__min_time_s(&vehicle, vehicle.distance_m - throttle_model__tolerance_m(&vehicle),
+                                               THROTTLE_ARRIVE_SPEED_MPS);
 done:
     json_decref(root);
     return p;

@@ -9,20 +9,27 @@ double throttle_model__tolerance_m(const throttle_vehicle_t *v)
     return rel > THROTTLE_ARRIVE_MIN_TOL_M ? rel : THROTTLE_ARRIVE_MIN_TOL_M;
 }
 
-double throttle_model__min_time_s(const throttle_vehicle_t *v, double distance_m)
+double throttle_model__min_time_s(const throttle_vehicle_t *v, double distance_m, double end_speed_mps)
 {
     double a = v->max_accel_mps2, b = v->max_brake_mps2, vmax = v->max_speed_mps;
-    /* Peak speed of a triangle profile (accelerate, then brake) that covers the distance. */
-    double peak = sqrt(2.0 * distance_m * a * b / (a + b));
+    double u = end_speed_mps < vmax ? end_speed_mps : vmax;
+    if (distance_m <= 0)
+        return 0;
+    double reach = sqrt(2.0 * a * distance_m); /* speed after full throttle over the whole distance */
+    if (reach <= u)
+        return reach / a;
+    /* Triangle: full throttle up to a peak, full brake down to u, covering exactly the distance. */
+    double peak = sqrt((distance_m + u * u / (2.0 * b)) * 2.0 * a * b / (a + b));
     if (peak <= vmax)
-        return peak / a + peak / b;
-    double ramps_m = vmax * vmax / (2.0 * a) + vmax * vmax / (2.0 * b);
-    return vmax / a + vmax / b + (distance_m - ramps_m) / vmax;
+        return peak / a + (peak - u) / b;
+    /* Trapezoid: the peak is capped by the speed limit, the rest is cruise. */
+    double ramps_m = vmax * vmax / (2.0 * a) + (vmax * vmax - u * u) / (2.0 * b);
+    return vmax / a + (vmax - u) / b + (distance_m - ramps_m) / vmax;
 }
 
 double throttle_model__horizon_steps(const throttle_vehicle_t *v)
 {
-    double steps = ceil(THROTTLE_HORIZON_FACTOR * throttle_model__min_time_s(v, v->distance_m) / v->time_step_s);
+    double steps = ceil(THROTTLE_HORIZON_FACTOR * throttle_model__min_time_s(v, v->distance_m, 0) / v->time_step_s);
     return steps < THROTTLE_MIN_STEPS ? THROTTLE_MIN_STEPS : steps;
 }
 
@@ -81,5 +88,8 @@ double throttle_model__fitness(const throttle_vehicle_t *v, const throttle_outco
                2.0 * o->speed_mps / v->max_brake_mps2;
     }
     cost += o->overspeed_m / v->max_speed_mps;
-    return min_time_s / cost;
+    /* min_time_s is a true lower bound of any arrival (see throttle_params_parse), so this is <= 1 but for
+       rounding in the last bits, which must not break the documented range. */
+    double fitness = min_time_s / cost;
+    return fitness < 1.0 ? fitness : 1.0;
 }

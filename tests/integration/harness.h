@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -76,6 +77,9 @@ static size_t on_header(char *data, size_t size, size_t n, void *arg)
     return len;
 }
 
+/** HTTP version of http_do (CURL_HTTP_VERSION_*); each Criterion test runs in its own process. */
+static long harness_http_version = CURL_HTTP_VERSION_1_1;
+
 /** One request on a fresh connection. body == NULL means GET (unless method says otherwise). */
 static inline void http_do(http_res_t *r, const char *method, const char *url, const char *body, size_t body_len,
                            long timeout_ms)
@@ -91,6 +95,7 @@ static inline void http_do(http_res_t *r, const char *method, const char *url, c
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_FORBID_REUSE, 1L);
+    curl_easy_setopt(c, CURLOPT_HTTP_VERSION, harness_http_version);
     if (body != NULL) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
@@ -113,9 +118,13 @@ static inline void http_get(http_res_t *r, const svc_t *s, const char *path)
     http_do(r, "GET", url, NULL, 0, 20000);
 }
 
-/** Points LeakSanitizer at tests/lsan.supp (h2o-internal suppressions only) unless the caller set LSAN_OPTIONS. */
-static inline void svc_sanitizer_env(void)
+/**
+ * Runs in the forked child before exec: dies with the test process, and points LeakSanitizer at
+ * tests/lsan.supp (h2o-internal suppressions only) unless the caller set LSAN_OPTIONS.
+ */
+static inline void svc_child_setup(void)
 {
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed assertion ends the test process: take the service with it */
     const char *src = getenv("H2OTEL_SOURCE_DIR");
     if (src != NULL && getenv("LSAN_OPTIONS") == NULL) {
         char opt[1024];
@@ -148,7 +157,7 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         int err = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(out, 1);
         dup2(err, 2);
-        svc_sanitizer_env();
+        svc_child_setup();
         execv(bin, (char *const *)argv);
         _exit(127);
     }

@@ -14,7 +14,7 @@ static int run_to_exit(const char *const *args, char *first_err_line, size_t len
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         dup2(errfd, 2);
-        svc_sanitizer_env();
+        svc_child_setup();
         const char *argv[32] = {getenv("H2OTEL_BIN")};
         for (int i = 0; args[i] != NULL && i < 30; i++)
             argv[i + 1] = args[i];

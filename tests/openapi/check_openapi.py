@@ -66,6 +66,9 @@ RUNS = [
     {"distance_m": 200, "population": 30, "generations": 40, "seed": 9},
     {"distance_m": 5000, "max_speed_mps": 40, "time_step_s": 2, "population": 20, "generations": 5},
     {"distance_m": 10, "time_step_s": 10, "population": 4, "generations": 1},  # too coarse to arrive
+    # weak brakes: trips "arrive" still rolling; fitness must stay <= 1 as documented
+    {"distance_m": 1, "max_accel_mps2": 20, "max_brake_mps2": 0.5, "time_step_s": 0.01, "population": 40,
+     "generations": 50, "seed": 3},
 ]
 
 failures = []

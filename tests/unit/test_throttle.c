@@ -169,6 +169,17 @@ Test(throttle_parse, unknown_field_is_rejected_by_name)
 {
     expect_rejected("{\"distance_m\":100,\"turbo\":true}", "turbo");
     expect_rejected("{\"Distance_m\":100}", "Distance_m");
+    /* A long name is cut, on a character boundary: the message stays valid UTF-8 for the JSON error body. */
+    char body[256] = "{\"a";
+    for (int i = 0; i < 40; i++)
+        strcat(body, "\xc3\xa9"); /* é */
+    strcat(body, "\":1}");
+    char err[256];
+    cr_expect_null(parse(body, err, sizeof(err)));
+    json_t *s = json_string(err);
+    cr_expect_not_null(s, "not valid UTF-8: %s", err);
+    json_decref(s);
+    cr_expect_eq(strlen(err), 63 + strlen(": unknown field"), "%s", err);
 }
 
 Test(throttle_parse, body_need_not_be_nul_terminated)
@@ -385,10 +396,10 @@ Test(throttle_model, minimum_time_matches_the_bang_bang_profiles)
     throttle_vehicle_t v = {
         .distance_m = 100, .max_speed_mps = 50, .max_accel_mps2 = 2, .max_brake_mps2 = 2, .time_step_s = 0.1};
     /* Triangle: peak sqrt(2*100*2*2/4) = sqrt(200) m/s, up and down at 2 m/s^2. */
-    cr_expect_float_eq(throttle_model__min_time_s(&v, 100), 2 * sqrt(200) / 2, 1e-9);
+    cr_expect_float_eq(throttle_model__min_time_s(&v, 100, 0), 2 * sqrt(200) / 2, 1e-9);
     /* Trapezoid: 5 s to 10 m/s (25 m) and 5 s back (25 m), 50 m at 10 m/s (5 s). */
     v.max_speed_mps = 10;
-    cr_expect_float_eq(throttle_model__min_time_s(&v, 100), 15.0, 1e-9);
+    cr_expect_float_eq(throttle_model__min_time_s(&v, 100, 0), 15.0, 1e-9);
     /* The bang-bang sequence arrives in that time, stopped at B. */
     double u[200];
     for (int i = 0; i < 200; i++)
@@ -398,6 +409,40 @@ Test(throttle_model, minimum_time_matches_the_bang_bang_profiles)
     cr_expect(o.arrived);
     cr_expect_float_eq(o.time_s, 15.0, 1e-6);
     cr_expect_float_eq(o.position_m, 100.0, 1e-6);
+    /* Ending at 2 m/s instead of 0 saves the last second of braking (and its 1 m): 15 - 1 + 1/10. */
+    cr_expect_float_eq(throttle_model__min_time_s(&v, 100, 2), 14.1, 1e-9);
+    /* Full throttle never reaches the end speed: no braking at all. */
+    cr_expect_float_eq(throttle_model__min_time_s(&v, 1, 5), 1.0, 1e-9);
+}
+
+Test(throttle_run, fitness_never_exceeds_one)
+{
+    /* Weak brakes: a trip may "arrive" at up to 0.1 m/s and skip seconds of braking; the bound must allow
+       for that, or fitness climbs above the documented 1. */
+    static const char *bodies[] = {
+        "{\"distance_m\":1,\"max_accel_mps2\":20,\"max_brake_mps2\":0.5,\"time_step_s\":0.01,\"population\":40,"
+        "\"generations\":50,\"seed\":%d}",
+        "{\"distance_m\":2,\"max_speed_mps\":0.1,\"max_accel_mps2\":20,\"max_brake_mps2\":0.1,\"time_step_s\":0.2,"
+        "\"population\":40,\"generations\":50,\"seed\":%d}",
+    };
+    char body[256], err[256];
+    for (size_t b = 0; b < sizeof(bodies) / sizeof(bodies[0]); b++) {
+        for (int seed = 1; seed <= 3; seed++) {
+            snprintf(body, sizeof(body), bodies[b], seed);
+            throttle_params_t *p = parse(body, err, sizeof(err));
+            cr_assert_not_null(p, "%s", err);
+            throttle_result_t *r = throttle_run(p);
+            cr_assert_not_null(r);
+            cr_expect(throttle_result_fitness(r) > 0 && throttle_result_fitness(r) <= 1.0, "%s: fitness %.9f", body,
+                      throttle_result_fitness(r));
+            /* Not only by the clamp: the bound itself holds. */
+            cr_expect(throttle_result_arrived(r), "%s", body);
+            cr_expect_geq(throttle_result_time_s(r), r->min_time_s, "%s: arrived in %f s, under the bound %f s", body,
+                          throttle_result_time_s(r), r->min_time_s);
+            throttle_result_destroy(r);
+            throttle_params_destroy(p);
+        }
+    }
 }
 
 Test(throttle_model, arriving_always_beats_missing)
@@ -405,7 +450,7 @@ Test(throttle_model, arriving_always_beats_missing)
     throttle_vehicle_t v = {
         .distance_m = 100, .max_speed_mps = 10, .max_accel_mps2 = 2, .max_brake_mps2 = 2, .time_step_s = 0.5};
     unsigned horizon = 60;
-    double tmin = throttle_model__min_time_s(&v, 99);
+    double tmin = throttle_model__min_time_s(&v, 99, THROTTLE_ARRIVE_SPEED_MPS);
     throttle_outcome_t slow_arrival = {.arrived = true, .steps = horizon, .time_s = 30, .position_m = 100};
     throttle_outcome_t near_miss = {.arrived = false, .steps = horizon, .time_s = 30, .position_m = 98.4};
     throttle_outcome_t far_miss = {.arrived = false, .steps = horizon, .time_s = 30, .position_m = 10};
