@@ -41,6 +41,7 @@ class Peer:
     default: bool = True  # part of the default set
     callgrind: bool = False  # native server: `bench/run --callgrind` counts its instructions per request
     outage: bool = False  # exports to a collector of its own that is stopped after the warm-up
+    quiet: bool = False  # telemetry off: pointed at the collector, a run fails if anything arrives there
 
 
 def _otel_env(ctx, service):
@@ -60,9 +61,12 @@ def _h2otel_argv(ctx, port):
 
 
 def h2otel_off(ctx, port):
-    # Telemetry off by the standard switches (whichever otelc honours once issue 6 wires it in).
+    # Telemetry off by the standard switches (whichever otelc honours once issue 6 wires it in). The endpoint
+    # still names the collector, so that bench/run can prove nothing is exported (Peer.quiet).
     env = {"OTEL_SDK_DISABLED": "true", "OTEL_TRACES_EXPORTER": "none", "OTEL_METRICS_EXPORTER": "none"}
-    env["OTEL_LOGS_EXPORTER"] = "none"
+    env.update({"OTEL_LOGS_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": ctx.otlp_endpoint})
+    if not ctx.otlp_endpoint:
+        del env["OTEL_EXPORTER_OTLP_ENDPOINT"]
     return _h2otel_argv(ctx, port), env
 
 
@@ -145,7 +149,7 @@ def nginx(ctx, port):
 
 
 PEERS = [
-    Peer("h2otel-off", "1", "h2otel, telemetry off", ("h2otel",), h2otel_off, callgrind=True),
+    Peer("h2otel-off", "1", "h2otel, telemetry off", ("h2otel",), h2otel_off, callgrind=True, quiet=True),
     Peer(
         "h2otel-full",
         "2",
