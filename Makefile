@@ -35,3 +35,13 @@ format-check:
 
 clean:
 	rm -rf build build-*
+
+## kind / up / down: the local Kubernetes stack (docs/kubernetes.md)
+.PHONY: kind up down
+kind:
+	scripts/kind-up
+up: kind
+	@scripts/tools/need tilt helm
+	PATH="$$(dirname "$$(scripts/tools/helm --print-path)"):$$PATH" tilt up
+down:
+	scripts/kind-down

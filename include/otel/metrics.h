@@ -29,7 +29,7 @@ typedef enum otel_exemplar_filter {
 
 /** Meter provider settings; otel_meter_provider_options_init fills the spec's defaults. */
 typedef struct otel_meter_provider_options {
-    /** Borrowed: must outlive the provider. NULL: data carries no resource. */
+    /** The provider retains it (the caller may destroy its reference after create). NULL: data carries none. */
     const otel_resource_t *resource;
     /** Points per instrument, overflow point included (default 2000). Extra attribute sets are aggregated into
      * the `otel.metric.overflow=true` point. Minimum 2. */
@@ -75,6 +75,43 @@ typedef otel_status_t (*otel_metrics_sink_t)(const otel_metrics_data_t *data, vo
 OTEL_API otel_status_t otel_meter_provider_collect(otel_meter_provider_t *provider,
                                                    otel_temporality_preference_t preference, otel_metrics_sink_t sink,
                                                    void *user);
+
+/* ---------------------------------------------------------------------------------------------------- views -- */
+
+/** The aggregation a view gives the streams it selects. */
+typedef enum otel_view_aggregation {
+    OTEL_VIEW_AGGREGATION_DEFAULT = 0, /* the instrument kind's default */
+    OTEL_VIEW_AGGREGATION_DROP = 1,    /* record nothing, export nothing */
+    OTEL_VIEW_AGGREGATION_SUM = 2,     /* counters, up-down counters, histograms */
+    OTEL_VIEW_AGGREGATION_LAST_VALUE = 3,
+    OTEL_VIEW_AGGREGATION_EXPLICIT_HISTOGRAM = 4, /* with `bucket_bounds` (NULL: the spec's defaults) */
+    OTEL_VIEW_AGGREGATION_EXPONENTIAL_HISTOGRAM = 5,
+} otel_view_aggregation_t;
+
+/**
+ * A view: selects instruments and changes the stream they produce. Strings and arrays are copied.
+ * Selection: `instrument_name` (case-insensitive; "*" selects every instrument) and, if not NULL,
+ * `meter_name`. The first view added that selects an instrument applies (one stream per instrument).
+ */
+typedef struct otel_view {
+    const char *instrument_name;
+    const char *meter_name;
+    const char *name;        /* new stream name (validated like instrument names); NULL keeps; not with "*" */
+    const char *description; /* NULL keeps */
+    /** Attribute allow-list: when `filter_attributes`, only these keys are kept (none when count is 0). */
+    bool filter_attributes;
+    const char *const *attribute_keys;
+    size_t attribute_key_count;
+    otel_view_aggregation_t aggregation; /* an aggregation the instrument kind cannot take is refused */
+    const double *bucket_bounds;
+    size_t bucket_bound_count;
+} otel_view_t;
+
+/**
+ * Adds a view; it applies to instruments created afterwards (add views right after creating the provider).
+ * OTEL_ERR_INVALID_ARGUMENT (with a diagnostic) for a bad name, bounds or selector. Thread-safe.
+ */
+OTEL_API otel_status_t otel_meter_provider_add_view(otel_meter_provider_t *provider, const otel_view_t *view);
 
 /* ---------------------------------------------------------------------------------------------- instruments -- */
 
@@ -172,7 +209,8 @@ OTEL_API otel_status_t otel_periodic_reader_create(otel_meter_provider_t *provid
                                                    const otel_periodic_reader_options_t *opts,
                                                    otel_periodic_reader_t **out);
 
-/** Collects and exports now and waits up to `timeout_ms` for it. OTEL_ERR_TIMEOUT, OTEL_ERR_SHUTDOWN. */
+/** Collects and exports now, then flushes the exporter (both on the reader thread), waiting up to `timeout_ms`.
+ * OTEL_ERR_TIMEOUT, OTEL_ERR_SHUTDOWN, or the export/flush status. Thread-safe. */
 OTEL_API otel_status_t otel_periodic_reader_force_flush(otel_periodic_reader_t *reader, uint64_t timeout_ms);
 
 /**
@@ -192,6 +230,7 @@ OTEL_API void otel_periodic_reader_stats(const otel_periodic_reader_t *reader, u
 /**
  * The console exporter: one OTLP-JSON object (ExportMetricsServiceRequest shape) per export, on one line, to
  * `out` (NULL: stdout; borrowed, never closed), with the given temporality preference. Fills *exporter.
+ * For reading, doubles are printed with 15 significant digits (integers, ints as strings, are exact).
  */
 OTEL_API otel_status_t otel_console_metric_exporter_create(FILE *out, otel_temporality_preference_t preference,
                                                            otel_metric_exporter_t *exporter);
@@ -227,6 +266,22 @@ OTEL_API otel_status_t otel_metrics_env_read(otel_metrics_env_t *env, char *err,
  */
 OTEL_API otel_status_t otel_metrics_setup_from_env(const otel_resource_t *resource, otel_meter_provider_t **provider,
                                                    otel_periodic_reader_t **reader, char *err, size_t err_len);
+
+/* ------------------------------------------------------------------------------------ self-observability -- */
+
+struct otel_tracer_provider;
+
+/**
+ * Registers observable instruments on `meter` that report the tracer provider's own counters at each
+ * collection: otel.sdk.span.started, otel.sdk.span.live, otel.sdk.processor.span.processed (dropped ones with
+ * error.type=queue_full), otel.sdk.processor.span.queue.size and .queue.capacity (exporter-level
+ * otel.sdk.exporter.* metrics come from the OTLP module). `tracer_provider` must outlive the meter provider.
+ */
+OTEL_API otel_status_t otel_metrics_observe_tracer_provider(otel_meter_t *meter,
+                                                            struct otel_tracer_provider *tracer_provider);
+
+/** Registers otelc.sdk.metric_reader.exports (export calls; failed ones with error.type=export_failed). */
+OTEL_API otel_status_t otel_metrics_observe_periodic_reader(otel_meter_t *meter, const otel_periodic_reader_t *reader);
 
 #ifdef __cplusplus
 }

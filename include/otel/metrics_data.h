@@ -4,13 +4,11 @@
 #define OTEL_METRICS_DATA_H
 
 #include "otel/common.h"
+#include "otel/resource.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* The resource is defined by include/otel/resource.h (opaque); metrics only points at it. */
-typedef struct otel_resource otel_resource_t;
 
 /** The kind of instrument a metric came from (also selects temporality under a preference). */
 typedef enum otel_instrument_kind {
@@ -145,9 +143,9 @@ typedef struct otel_metric_data {
 /** The metrics of one instrumentation scope (one meter). */
 typedef struct otel_scope_metrics {
     otel_str_t scope_name;
-    otel_str_t scope_version;    /* empty when not given */
-    otel_str_t scope_schema_url; /* empty when not given */
-    const otel_attribute_t *scope_attributes;
+    otel_str_t scope_version;                 /* empty when not given */
+    otel_str_t scope_schema_url;              /* empty when not given */
+    const otel_attribute_t *scope_attributes; /* none for now */
     size_t scope_attribute_count;
     const otel_metric_data_t *metrics;
     size_t metric_count;

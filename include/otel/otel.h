@@ -6,5 +6,7 @@
 #include "otel/common.h"
 #include "otel/trace.h"
 #include "otel/metrics.h"
+#include "otel/logs.h"
+#include "otel/otlp.h"
 
 #endif

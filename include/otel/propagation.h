@@ -36,8 +36,9 @@ typedef struct otel_baggage {
 
 OTEL_API void otel_baggage_clear(otel_baggage_t *baggage);
 OTEL_API void otel_baggage_copy(otel_baggage_t *dst, const otel_baggage_t *src);
-/** Sets (replaces) an entry. OTEL_ERR_INVALID_ARGUMENT for a key that is not a token,
- * OTEL_ERR_QUEUE_FULL when the entry or size limits would be exceeded (nothing changed). */
+/** Sets (replaces) an entry; all three are copied. OTEL_ERR_INVALID_ARGUMENT for a key that is not a
+ * token or metadata that is not printable ASCII without ','; OTEL_ERR_QUEUE_FULL when the entry or
+ * size limits would be exceeded. On error nothing is changed. */
 OTEL_API otel_status_t otel_baggage_set(otel_baggage_t *baggage, otel_str_t key, otel_str_t value, otel_str_t metadata);
 /** The value of `key`, or false. */
 OTEL_API bool otel_baggage_get(const otel_baggage_t *baggage, otel_str_t key, otel_str_t *value);

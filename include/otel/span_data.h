@@ -50,8 +50,8 @@ typedef struct otel_span_link {
  * A finished span as exporters see it.
  *
  * Ownership: the SDK owns every byte reachable from an otel_span_data_t (strings are NOT
- * NUL-terminated slices; arrays, resource, scope). It is valid only during the exporter call that
- * receives it (export_spans); an exporter that needs anything later must copy or encode it during
+ * NUL-terminated slices, never NULL: an empty one points at ""; arrays, resource, scope). It is valid only during the
+ * exporter call that receives it (export_spans); an exporter that needs anything later must copy or encode it during
  * that call. Exporters must not modify it. Attribute values follow common.h's otel_value_t;
  * string values are already truncated to OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT.
  *

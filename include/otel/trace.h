@@ -56,6 +56,7 @@ OTEL_API void otel_tracer_provider_options_init(otel_tracer_provider_options_t *
  * Fills `options` from the environment: sampler (OTEL_TRACES_SAMPLER/_ARG), limits, and one
  * batch processor (OTEL_BSP_*) with the exporter named by OTEL_TRACES_EXPORTER (default "otlp";
  * "none" adds no processor; "console" writes to stdout; a comma list adds one processor each).
+ * OTEL_SDK_DISABLED=true instead sets an always_off sampler and adds nothing (spans still propagate).
  * Existing `resource` is kept. On error nothing is allocated, `options` is left as it was, and
  * `err` holds one line naming the variable (OTEL_ERR_CONFIG), e.g. when "otlp" has no registered
  * exporter yet.
@@ -66,6 +67,14 @@ OTEL_API otel_status_t otel_tracer_provider_options_from_env(otel_tracer_provide
 /** Creates a provider; takes ownership of options->sampler and options->processors in every case. */
 OTEL_API otel_status_t otel_tracer_provider_create(const otel_tracer_provider_options_t *options,
                                                    otel_tracer_provider_t **out);
+
+/**
+ * The usual startup in one call: otel_resource_create_default(service_version), then
+ * otel_tracer_provider_options_from_env, then otel_tracer_provider_create. On OTEL_ERR_CONFIG `err`
+ * holds one line naming the variable (print it and exit 2); nothing is left allocated on error.
+ */
+OTEL_API otel_status_t otel_tracer_provider_create_from_env(const char *service_version, otel_tracer_provider_t **out,
+                                                            char *err, size_t err_len);
 
 /**
  * The tracer for `scope` (same name+version+schema URL gives the same tracer). The scope is

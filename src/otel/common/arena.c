@@ -23,16 +23,8 @@ static otel_arena__chunk_t *chunk_new(size_t size)
     return c;
 }
 
-void *otel_arena__alloc(otel_arena_t *arena, size_t size)
+void *otel_arena__alloc_slow(otel_arena_t *arena, size_t size)
 {
-    size = (size + 7) & ~(size_t)7;
-    if (size == 0)
-        size = 8;
-    if (arena->cur != NULL && arena->cur->cap - arena->used >= size) {
-        void *p = arena->cur->data + arena->used;
-        arena->used += size;
-        return p;
-    }
     /* Move on to the next retained chunk that fits; insert a new one when none does. */
     otel_arena__chunk_t *prev = arena->cur, *next = prev != NULL ? prev->next : arena->head;
     while (next != NULL && next->cap < size) {
@@ -49,6 +41,8 @@ void *otel_arena__alloc(otel_arena_t *arena, size_t size)
             arena->head = next;
     }
     arena->cur = next;
+    arena->cur_data = next->data;
+    arena->cur_cap = next->cap;
     arena->used = size;
     return next->data;
 }
@@ -81,7 +75,10 @@ void otel_arena__reset(otel_arena_t *arena, size_t keep_bytes)
             free(c);
         }
     }
-    arena->cur = NULL;
+    /* Start over in the first chunk, so the next allocation takes the inline fast path. */
+    arena->cur = arena->head;
+    arena->cur_data = arena->head != NULL ? arena->head->data : NULL;
+    arena->cur_cap = arena->head != NULL ? arena->head->cap : 0;
     arena->used = 0;
 }
 
@@ -94,6 +91,8 @@ void otel_arena__dispose(otel_arena_t *arena)
         free(c);
     }
     arena->head = arena->cur = NULL;
+    arena->cur_data = NULL;
+    arena->cur_cap = 0;
     arena->used = 0;
 }
 

@@ -3,6 +3,7 @@
 #ifndef OTEL_ARENA_INTERNAL_H
 #define OTEL_ARENA_INTERNAL_H
 
+#include <string.h>
 #include "otel/common.h"
 
 typedef struct otel_arena__chunk otel_arena__chunk_t;
@@ -14,13 +15,39 @@ typedef struct otel_arena__chunk otel_arena__chunk_t;
 typedef struct otel_arena {
     otel_arena__chunk_t *head;
     otel_arena__chunk_t *cur;
-    size_t used; /* bytes used in cur */
+    char *cur_data; /* cur's first byte */
+    size_t cur_cap; /* cur's capacity */
+    size_t used;    /* bytes used in cur */
 } otel_arena_t;
 
-/** `size` bytes aligned to 8, or NULL on allocation failure. */
-void *otel_arena__alloc(otel_arena_t *arena, size_t size);
+/** `size` bytes aligned to 8, or NULL on allocation failure (the slow path of otel_arena__alloc). */
+void *otel_arena__alloc_slow(otel_arena_t *arena, size_t size);
+
+/** `size` bytes aligned to 8, or NULL on allocation failure. Bump-pointer fast path inline. */
+static inline void *otel_arena__alloc(otel_arena_t *arena, size_t size)
+{
+    size = size == 0 ? 8 : (size + 7) & ~(size_t)7;
+    if (__builtin_expect(arena->cur != NULL && arena->cur_cap - arena->used >= size, 1)) {
+        void *p = arena->cur_data + arena->used;
+        arena->used += size;
+        return p;
+    }
+    return otel_arena__alloc_slow(arena, size);
+}
 /** A copy of `s` (not NUL-terminated unless `nul`), or the empty slice on failure/empty input. */
 otel_str_t otel_arena__strdup(otel_arena_t *arena, otel_str_t s, bool nul);
+
+/** otel_arena__strdup without a terminating NUL, inline. */
+static inline otel_str_t otel_arena__strndup(otel_arena_t *arena, otel_str_t s)
+{
+    if (s.len == 0)
+        return (otel_str_t){"", 0};
+    char *p = (char *)otel_arena__alloc(arena, s.len);
+    if (p == NULL)
+        return (otel_str_t){"", 0};
+    memcpy(p, s.ptr, s.len);
+    return (otel_str_t){p, s.len};
+}
 /** Forgets every allocation; keeps chunks up to `keep_bytes` in total, frees the rest. */
 void otel_arena__reset(otel_arena_t *arena, size_t keep_bytes);
 /** Frees every chunk. NULL-safe. */
@@ -42,6 +69,38 @@ bool otel_value__copy(otel_arena_t *arena, otel_value_t *dst, const otel_value_t
 static inline bool otel_str__eq(otel_str_t a, otel_str_t b)
 {
     return a.len == b.len && (a.len == 0 || __builtin_memcmp(a.ptr, b.ptr, a.len) == 0);
+}
+
+/**
+ * Same as otel_attribute__copy, with the key and a string value in one allocation (the common case),
+ * inline for the span hot path.
+ */
+static inline bool otel_attribute__copy_fast(otel_arena_t *arena, otel_attribute_t *dst, const otel_attribute_t *src,
+                                             uint32_t value_length_limit)
+{
+    otel_value_type_t type = src->value.type;
+    if (type != OTEL_VALUE_STRING && type != OTEL_VALUE_BOOL && type != OTEL_VALUE_INT64 && type != OTEL_VALUE_DOUBLE)
+        return otel_attribute__copy(arena, dst, src, value_length_limit);
+    size_t klen = src->key.len, vlen = 0;
+    if (type == OTEL_VALUE_STRING) {
+        vlen = src->value.u.string.len;
+        if (value_length_limit != UINT32_MAX)
+            vlen = otel_utf8__truncate(src->value.u.string.ptr, vlen, value_length_limit);
+    }
+    char *p = otel_arena__alloc(arena, klen + vlen);
+    if (p == NULL) {
+        *dst = (otel_attribute_t){0};
+        return false;
+    }
+    memcpy(p, src->key.ptr, klen);
+    dst->key = (otel_str_t){p, klen};
+    dst->value = src->value;
+    if (type == OTEL_VALUE_STRING) {
+        if (vlen > 0)
+            memcpy(p + klen, src->value.u.string.ptr, vlen);
+        dst->value.u.string = (otel_str_t){vlen > 0 ? p + klen : "", vlen};
+    }
+    return true;
 }
 
 #endif

@@ -32,7 +32,7 @@ size_t otel_metrics__attrs_canonicalize(const otel_attribute_t *attrs, size_t n,
     return kept;
 }
 
-/* A small 64-bit hash, 8 bytes per step (a multiply-rotate mix; not cryptographic). */
+/* A small 64-bit hash, 8 bytes per step (a multiply-xorshift mix; not cryptographic). */
 static inline uint64_t mix(uint64_t h, uint64_t v)
 {
     v *= 0x9e3779b97f4a7c15ull;
@@ -41,22 +41,54 @@ static inline uint64_t mix(uint64_t h, uint64_t v)
     return (h << 27 | h >> 37) * 0xbf58476d1ce4e5b9ull + 0x94d049bb133111ebull;
 }
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t len)
+/* The last 1..8 bytes without reading past the end: two overlapping 4-byte loads, or three bytes. */
+static inline uint64_t load_short(const unsigned char *s, size_t len)
+{
+    if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        return (uint64_t)a << 32 | b;
+    }
+    return len == 0 ? 0 : ((uint64_t)s[0] << 16) | ((uint64_t)s[len >> 1] << 8) | s[len - 1];
+}
+
+static inline uint64_t hash_bytes(uint64_t h, const void *p, size_t len)
 {
     const unsigned char *s = p;
-    while (len >= 8) {
-        uint64_t v;
+    uint64_t v;
+    if (len <= 8)
+        return mix(h, load_short(s, len) ^ ((uint64_t)len << 59));
+    size_t n = len;
+    while (n > 8) {
         memcpy(&v, s, 8);
         h = mix(h, v);
         s += 8;
-        len -= 8;
+        n -= 8;
     }
-    uint64_t tail = 0;
-    memcpy(&tail, s, len);
-    return mix(h, tail ^ ((uint64_t)len << 56));
+    memcpy(&v, (const unsigned char *)p + len - 8, 8); /* the last 8 bytes, overlapping the previous chunk */
+    return mix(h, v ^ ((uint64_t)len << 59));
 }
 
-static uint64_t hash_value(uint64_t h, const otel_value_t *v)
+static inline uint64_t load8(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline bool bytes_eq(const void *pa, const void *pb, size_t len)
+{
+    const unsigned char *a = pa, *b = pb;
+    if (len <= 8)
+        return load_short(a, len) == load_short(b, len);
+    for (size_t i = 0; i + 8 < len; i += 8)
+        if (load8(a + i) != load8(b + i))
+            return false;
+    return load8(a + len - 8) == load8(b + len - 8); /* the tail, overlapping the last whole word */
+}
+
+static inline __attribute__((always_inline)) uint64_t hash_value(uint64_t h, const otel_value_t *v)
 {
     h = mix(h, (uint64_t)v->type);
     switch (v->type) {
@@ -76,7 +108,7 @@ static uint64_t hash_value(uint64_t h, const otel_value_t *v)
     case OTEL_VALUE_STRING_ARRAY:
         for (size_t i = 0; i < v->u.strings.count; i++)
             h = hash_bytes(h, v->u.strings.items[i].ptr, v->u.strings.items[i].len);
-        return h;
+        return mix(h, v->u.strings.count);
     case OTEL_VALUE_BOOL_ARRAY:
         return hash_bytes(h, v->u.bools.items, v->u.bools.count * sizeof(bool));
     case OTEL_VALUE_INT64_ARRAY:
@@ -87,20 +119,56 @@ static uint64_t hash_value(uint64_t h, const otel_value_t *v)
     return h;
 }
 
-uint64_t otel_metrics__attrs_hash(const otel_attribute_t *const *sorted, size_t n)
+#define KEY_SEED 0x243f6a8885a308d3ull
+
+static inline uint64_t finish(uint64_t h)
 {
-    uint64_t h = 0x243f6a8885a308d3ull ^ n;
+    h ^= h >> 31;
+    h *= 0x7fb5d329728ea185ull;
+    return h ^ (h >> 27);
+}
+
+/* Per-attribute hash of key and value; the set hash is their sum, so it does not depend on order. */
+static uint64_t set_hash(const uint64_t *hashes, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull * (n + 1);
     for (size_t i = 0; i < n; i++)
-        h = hash_value(hash_bytes(h, sorted[i]->key.ptr, sorted[i]->key.len), &sorted[i]->value);
-    return h ^ (h >> 32);
+        h += hashes[i];
+    return finish(h);
 }
 
-static bool str_eq(otel_str_t a, otel_str_t b)
+uint64_t otel_metrics__attrs_prepare(const otel_attribute_t *attrs, size_t n, const otel_attribute_t **out,
+                                     uint64_t *hashes, size_t *out_n)
 {
-    return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
+    uint64_t key_hashes[OTEL_METRICS__FAST_ATTRS];
+    bool fast = n <= OTEL_METRICS__FAST_ATTRS;
+    for (size_t i = 0; fast && i < n; i++) {
+        const otel_attribute_t *a = &attrs[i];
+        uint64_t kh = hash_bytes(KEY_SEED, a->key.ptr, a->key.len);
+        for (size_t j = 0; j < i; j++)
+            if (key_hashes[j] == kh) {
+                fast = false; /* a repeated key (or a key hash collision): take the canonical path */
+                break;
+            }
+        key_hashes[i] = kh;
+        hashes[i] = finish(hash_value(kh, &a->value));
+        out[i] = a;
+    }
+    if (!fast) {
+        n = otel_metrics__attrs_canonicalize(attrs, n, out);
+        for (size_t i = 0; i < n; i++)
+            hashes[i] = finish(hash_value(hash_bytes(KEY_SEED, out[i]->key.ptr, out[i]->key.len), &out[i]->value));
+    }
+    *out_n = n;
+    return set_hash(hashes, n);
 }
 
-static bool value_eq(const otel_value_t *a, const otel_value_t *b)
+static inline __attribute__((always_inline)) bool str_eq(otel_str_t a, otel_str_t b)
+{
+    return a.len == b.len && bytes_eq(a.ptr, b.ptr, a.len);
+}
+
+static inline __attribute__((always_inline)) bool value_eq(const otel_value_t *a, const otel_value_t *b)
 {
     if (a->type != b->type)
         return false;
@@ -114,7 +182,7 @@ static bool value_eq(const otel_value_t *a, const otel_value_t *b)
     case OTEL_VALUE_INT64:
         return a->u.int64 == b->u.int64;
     case OTEL_VALUE_DOUBLE:
-        return memcmp(&a->u.dbl, &b->u.dbl, sizeof(double)) == 0;
+        return bytes_eq(&a->u.dbl, &b->u.dbl, sizeof(double));
     case OTEL_VALUE_STRING_ARRAY:
         if (a->u.strings.count != b->u.strings.count)
             return false;
@@ -123,27 +191,32 @@ static bool value_eq(const otel_value_t *a, const otel_value_t *b)
                 return false;
         return true;
     case OTEL_VALUE_BOOL_ARRAY:
-        return a->u.bools.count == b->u.bools.count &&
-               (a->u.bools.count == 0 || memcmp(a->u.bools.items, b->u.bools.items, a->u.bools.count) == 0);
+        return a->u.bools.count == b->u.bools.count && bytes_eq(a->u.bools.items, b->u.bools.items, a->u.bools.count);
     case OTEL_VALUE_INT64_ARRAY:
         return a->u.int64s.count == b->u.int64s.count &&
-               (a->u.int64s.count == 0 ||
-                memcmp(a->u.int64s.items, b->u.int64s.items, a->u.int64s.count * sizeof(int64_t)) == 0);
+               bytes_eq(a->u.int64s.items, b->u.int64s.items, a->u.int64s.count * sizeof(int64_t));
     case OTEL_VALUE_DOUBLE_ARRAY:
         return a->u.doubles.count == b->u.doubles.count &&
-               (a->u.doubles.count == 0 ||
-                memcmp(a->u.doubles.items, b->u.doubles.items, a->u.doubles.count * sizeof(double)) == 0);
+               bytes_eq(a->u.doubles.items, b->u.doubles.items, a->u.doubles.count * sizeof(double));
     }
     return false;
 }
 
-bool otel_metrics__attrs_equal(const otel_attribute_t *const *sorted, size_t n, const otel_attribute_t *owned, size_t m)
+bool otel_metrics__attrs_match(const otel_attribute_t *const *in, const uint64_t *in_hashes, size_t n,
+                               const otel_attribute_t *owned, const uint64_t *owned_hashes, size_t m)
 {
     if (n != m)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (!str_eq(sorted[i]->key, owned[i].key) || !value_eq(&sorted[i]->value, &owned[i].value))
+    /* both sides have unique keys, so every input attribute finding its equal means the sets are equal */
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        for (; j < m; j++)
+            if (owned_hashes[j] == in_hashes[i] && str_eq(in[i]->key, owned[j].key) &&
+                value_eq(&in[i]->value, &owned[j].value))
+                break;
+        if (j == m)
             return false;
+    }
     return true;
 }
 
@@ -194,8 +267,19 @@ static void *copy_bytes(char **cursor, const void *src, size_t len)
     return dst;
 }
 
-otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t *const *sorted, size_t n)
+otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t **attrs, uint64_t *hashes, size_t n)
 {
+    /* output order is by key: sort the (attribute, hash) pairs in place (insertion sort, n is small) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && key_cmp(attrs[j - 1]->key, attrs[j]->key) > 0; j--) {
+            const otel_attribute_t *ta = attrs[j];
+            attrs[j] = attrs[j - 1];
+            attrs[j - 1] = ta;
+            uint64_t th = hashes[j];
+            hashes[j] = hashes[j - 1];
+            hashes[j - 1] = th;
+        }
+    const otel_attribute_t *const *sorted = attrs;
     size_t size = align8(n * sizeof(otel_attribute_t) + 1);
     for (size_t i = 0; i < n; i++)
         size += align8(sorted[i]->key.len + 1) + payload_size(&sorted[i]->value);

@@ -215,12 +215,16 @@ static bool point_observed(collection_t *c, otel_metric_series_t *s, bool delta,
 
 static void build_metric(collection_t *c, otel_instrument_t *inst, otel_metric_data_t *m)
 {
-    m->name = otel_str_from_cstr(inst->name);
-    m->description = otel_str_from_cstr(inst->description);
+    if (inst->agg == OTEL_METRICS__AGG_DROP)
+        return;
+    m->name = otel_str_from_cstr(inst->stream_name);
+    m->description = otel_str_from_cstr(inst->stream_description);
     m->unit = otel_str_from_cstr(inst->unit);
     m->instrument_kind = inst->kind;
     m->temporality = otel_temporality_select(c->preference, inst->kind);
-    m->is_monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER || inst->kind == OTEL_INSTRUMENT_OBSERVABLE_COUNTER;
+    /* a histogram summed by a view is monotonic too (its values are meant to be non-negative) */
+    m->is_monotonic = inst->kind == OTEL_INSTRUMENT_COUNTER || inst->kind == OTEL_INSTRUMENT_OBSERVABLE_COUNTER ||
+                      inst->kind == OTEL_INSTRUMENT_HISTOGRAM;
     switch (inst->agg) {
     case OTEL_METRICS__AGG_SUM:
         m->type = OTEL_METRIC_SUM;
@@ -237,9 +241,13 @@ static void build_metric(collection_t *c, otel_instrument_t *inst, otel_metric_d
     case OTEL_METRICS__AGG_OBSERVED:
         m->type = inst->kind == OTEL_INSTRUMENT_OBSERVABLE_GAUGE ? OTEL_METRIC_GAUGE : OTEL_METRIC_SUM;
         break;
+    case OTEL_METRICS__AGG_DROP:
+        return;
     }
-    if (m->type == OTEL_METRIC_GAUGE)
+    if (m->type != OTEL_METRIC_SUM)
         m->is_monotonic = false;
+    if (m->type == OTEL_METRIC_GAUGE)
+        m->temporality = OTEL_TEMPORALITY_UNSPECIFIED;
     /* gauges have no temporality, but a delta reader only wants the ones set since its last collection */
     bool delta = m->type == OTEL_METRIC_GAUGE ? c->preference != OTEL_TEMPORALITY_PREFERENCE_CUMULATIVE
                                               : m->temporality == OTEL_TEMPORALITY_DELTA;
@@ -271,6 +279,8 @@ static void build_metric(collection_t *c, otel_instrument_t *inst, otel_metric_d
             break;
         case OTEL_METRICS__AGG_OBSERVED:
             keep = point_observed(c, s, delta, pt);
+            break;
+        case OTEL_METRICS__AGG_DROP:
             break;
         }
         if (!keep) {
@@ -334,7 +344,7 @@ void otel_observer_observe_double(otel_observer_t *obs, double value, const otel
 otel_status_t otel_meter_provider_collect(otel_meter_provider_t *p, otel_temporality_preference_t preference,
                                           otel_metrics_sink_t sink, void *user)
 {
-    if (p == NULL || sink == NULL)
+    if (p == NULL || sink == NULL || (unsigned)preference > OTEL_TEMPORALITY_PREFERENCE_LOWMEMORY)
         return OTEL_ERR_INVALID_ARGUMENT;
     pthread_mutex_lock(&p->collect_lock);
     collection_t c = {.provider = p,

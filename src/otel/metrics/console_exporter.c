@@ -18,7 +18,7 @@ static otel_status_t console_export(void *user, const otel_metrics_data_t *data,
     json_t *root = otel_metrics__to_json(data);
     if (root == NULL)
         return OTEL_ERR_NO_MEMORY;
-    int rc = json_dumpf(root, c->out, JSON_COMPACT | JSON_REAL_PRECISION(17));
+    int rc = json_dumpf(root, c->out, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(root);
     if (rc != 0 || fputc('\n', c->out) == EOF || fflush(c->out) != 0)
         return OTEL_ERR_IO;

@@ -6,7 +6,8 @@
 
 uint32_t otel_metrics__exemplar_slot_count(const otel_instrument_t *inst)
 {
-    if (inst->exemplar_filter == OTEL_EXEMPLAR_FILTER_ALWAYS_OFF || inst->agg == OTEL_METRICS__AGG_OBSERVED)
+    if (inst->exemplar_filter == OTEL_EXEMPLAR_FILTER_ALWAYS_OFF || inst->agg == OTEL_METRICS__AGG_OBSERVED ||
+        inst->agg == OTEL_METRICS__AGG_DROP)
         return 0;
     if (inst->agg == OTEL_METRICS__AGG_HISTOGRAM)
         return (uint32_t)inst->bound_count + 1;

@@ -36,12 +36,14 @@ int32_t otel_metrics__exp_index(double v, int32_t scale)
     double frac = frexp(v, &exp); /* v = frac * 2^exp, frac in [0.5, 1) */
     if (frac == 0.5) {            /* exact power of two 2^(exp-1): the upper bound of its bucket */
         int64_t i = (int64_t)(exp - 1);
-        return scale >= 0 ? (int32_t)((i << scale) - 1) : (int32_t)(((i - 1) >> -scale));
+        return scale >= 0 ? (int32_t)(i * ((int64_t)1 << scale) - 1) : (int32_t)(((i - 1) >> -scale));
     }
     if (scale <= 0)
         return (int32_t)((int64_t)(exp - 1) >> -scale);
-    double scale_factor = ldexp(M_LOG2E, scale); /* 2^scale / ln 2 */
-    return (int32_t)ceil(log(v) * scale_factor) - 1;
+    /* v = 2^(exp-1) * r with r = 2*frac in (1, 2): the integer part is exact, only log2(r) is rounded, and
+     * log1p keeps precision for r just above 1 */
+    double sub = ceil(ldexp(log1p(2 * frac - 1) * M_LOG2E, scale));
+    return (int32_t)((int64_t)(exp - 1) * ((int64_t)1 << scale) + (int64_t)sub - 1);
 }
 
 /* Downscale change needed so that [lo, hi] fits in max_size buckets. */

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Instrument creation: validation, duplicate detection, aggregation choice and cell layout. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,13 +39,8 @@ static otel_status_t validate(const otel_instrument_options_t *o)
         return reject(o->name, "bad value_type", "not an otel_number_type_t");
     if (is_observable(o->kind) && o->callback == NULL)
         return reject(o->name, "no callback", "observable instruments need one");
-    if (o->bucket_bound_count > 0) {
-        if (o->bucket_bounds == NULL || o->bucket_bound_count > 4096)
-            return reject(o->name, "bad bucket bounds", "NULL or more than 4096");
-        for (size_t i = 0; i < o->bucket_bound_count; i++)
-            if (!isfinite(o->bucket_bounds[i]) || (i > 0 && o->bucket_bounds[i] <= o->bucket_bounds[i - 1]))
-                return reject(o->name, "bad bucket bounds", "must be finite and strictly increasing");
-    }
+    if ((why = otel_metrics__check_bounds(o->bucket_bounds, o->bucket_bound_count)) != NULL)
+        return reject(o->name, "bad bucket bounds", why);
     if (o->histogram_aggregation == OTEL_HISTOGRAM_EXPONENTIAL &&
         ((o->exp_max_size != 0 && (o->exp_max_size < 4 || o->exp_max_size > 16384)) ||
          o->exp_max_scale < OTEL_METRICS__EXP_MIN_SCALE || o->exp_max_scale > OTEL_METRICS__EXP_MAX_SCALE))
@@ -77,17 +71,81 @@ size_t otel_metrics__cell_size(const otel_instrument_t *inst)
     case OTEL_METRICS__AGG_EXP_HISTOGRAM:
         return sizeof(uint64_t) + otel_metrics__exp_size(inst->exp_max_size); /* lock word, state */
     case OTEL_METRICS__AGG_OBSERVED:
+    case OTEL_METRICS__AGG_DROP:
         return 0;
     }
     return 0;
 }
 
+/* The aggregation a view asks for, if the instrument kind can take it; otherwise the default stays. */
+static otel_metrics__agg_t view_aggregation(const otel_metrics__view_t *v, otel_instrument_kind_t kind,
+                                            otel_metrics__agg_t dflt, const char *name)
+{
+    bool sync_sum_or_hist =
+        kind == OTEL_INSTRUMENT_COUNTER || kind == OTEL_INSTRUMENT_UP_DOWN_COUNTER || kind == OTEL_INSTRUMENT_HISTOGRAM;
+    bool observable = dflt == OTEL_METRICS__AGG_OBSERVED;
+    switch (v->aggregation) {
+    case OTEL_VIEW_AGGREGATION_DEFAULT:
+        return dflt;
+    case OTEL_VIEW_AGGREGATION_DROP:
+        return OTEL_METRICS__AGG_DROP;
+    case OTEL_VIEW_AGGREGATION_SUM:
+        if (sync_sum_or_hist)
+            return OTEL_METRICS__AGG_SUM;
+        break;
+    case OTEL_VIEW_AGGREGATION_LAST_VALUE:
+        if (!observable)
+            return OTEL_METRICS__AGG_GAUGE;
+        break;
+    case OTEL_VIEW_AGGREGATION_EXPLICIT_HISTOGRAM:
+        if (kind == OTEL_INSTRUMENT_COUNTER || kind == OTEL_INSTRUMENT_HISTOGRAM)
+            return OTEL_METRICS__AGG_HISTOGRAM;
+        break;
+    case OTEL_VIEW_AGGREGATION_EXPONENTIAL_HISTOGRAM:
+        if (kind == OTEL_INSTRUMENT_COUNTER || kind == OTEL_INSTRUMENT_HISTOGRAM)
+            return OTEL_METRICS__AGG_EXP_HISTOGRAM;
+        break;
+    }
+    OTEL_DIAG(OTEL_DIAG_WARN, "view aggregation %d does not fit instrument \"%s\"; its default is used",
+              (int)v->aggregation, name);
+    return dflt;
+}
+
+static void instrument_free(otel_instrument_t *inst)
+{
+    pthread_mutex_destroy(&inst->lock);
+    free(inst->slots);
+    free(inst->bounds);
+    free(inst->name);
+    free(inst->unit);
+    free(inst->description);
+    free(inst->stream_name);
+    free(inst->stream_description);
+    for (size_t i = 0; i < inst->keep_key_count; i++)
+        free(inst->keep_keys[i]);
+    free(inst->keep_keys);
+    free(inst);
+}
+
+void otel_metrics__instrument_free(otel_instrument_t *inst)
+{
+    otel_metric_series_t *s = atomic_load(&inst->series_head);
+    while (s != NULL) {
+        otel_metric_series_t *next = s->next;
+        otel_metrics__series_free(s);
+        s = next;
+    }
+    instrument_free(inst);
+}
+
 static otel_status_t build(otel_meter_t *meter, const otel_instrument_options_t *o, otel_instrument_t **out)
 {
     const otel_meter_provider_t *p = meter->provider;
+    const otel_metrics__view_t *view = otel_metrics__view_find(p, meter, o->name);
     otel_instrument_t *inst = calloc(1, sizeof(*inst));
     if (inst == NULL)
         return OTEL_ERR_NO_MEMORY;
+    pthread_mutex_init(&inst->lock, NULL);
     inst->meter = meter;
     inst->kind = o->kind;
     inst->value_type = o->value_type;
@@ -96,6 +154,11 @@ static otel_status_t build(otel_meter_t *meter, const otel_instrument_options_t 
     inst->name = strdup(o->name);
     inst->unit = strdup(str_or_empty(o->unit));
     inst->description = strdup(str_or_empty(o->description));
+    inst->stream_name = strdup(view != NULL && view->name != NULL ? view->name : o->name);
+    inst->stream_description =
+        strdup(view != NULL && view->description != NULL ? view->description : str_or_empty(o->description));
+    bool oom = inst->name == NULL || inst->unit == NULL || inst->description == NULL || inst->stream_name == NULL ||
+               inst->stream_description == NULL;
     switch (o->kind) {
     case OTEL_INSTRUMENT_COUNTER:
     case OTEL_INSTRUMENT_UP_DOWN_COUNTER:
@@ -114,12 +177,32 @@ static otel_status_t build(otel_meter_t *meter, const otel_instrument_options_t 
         inst->callback_user = o->callback_user;
         break;
     }
+    if (view != NULL) {
+        inst->agg = view_aggregation(view, o->kind, inst->agg, o->name);
+        if (inst->agg == OTEL_METRICS__AGG_DROP)
+            inst->callback = NULL;
+        inst->filter_attributes = view->filter_attributes;
+        if (view->filter_attributes && view->attribute_key_count > 0) {
+            inst->keep_keys = calloc(view->attribute_key_count, sizeof(char *));
+            oom |= inst->keep_keys == NULL;
+            for (size_t i = 0; !oom && i < view->attribute_key_count; i++, inst->keep_key_count++)
+                oom |= (inst->keep_keys[i] = strdup(view->attribute_keys[i])) == NULL;
+        }
+    }
     if (inst->agg == OTEL_METRICS__AGG_HISTOGRAM) {
-        const double *b = o->bucket_bound_count > 0 ? o->bucket_bounds : default_bounds;
-        inst->bound_count = o->bucket_bound_count > 0 ? o->bucket_bound_count : 15;
+        const double *b = default_bounds;
+        inst->bound_count = 15;
+        if (view != NULL && view->bucket_bound_count > 0) {
+            b = view->bucket_bounds;
+            inst->bound_count = view->bucket_bound_count;
+        } else if (o->bucket_bound_count > 0) {
+            b = o->bucket_bounds;
+            inst->bound_count = o->bucket_bound_count;
+        }
         inst->bounds = malloc(inst->bound_count * sizeof(double));
         if (inst->bounds != NULL)
             memcpy(inst->bounds, b, inst->bound_count * sizeof(double));
+        oom |= inst->bounds == NULL;
     }
     inst->exp_max_size = o->exp_max_size != 0 ? o->exp_max_size : EXP_DEFAULT_MAX_SIZE;
     inst->exp_max_scale = o->exp_max_scale != 0 ? o->exp_max_scale : OTEL_METRICS__EXP_MAX_SCALE;
@@ -132,16 +215,8 @@ static otel_status_t build(otel_meter_t *meter, const otel_instrument_options_t 
         slots <<= 1;
     inst->slots = calloc(slots, sizeof(*inst->slots));
     inst->slot_mask = slots - 1;
-    pthread_mutex_init(&inst->lock, NULL);
-    if (inst->name == NULL || inst->unit == NULL || inst->description == NULL || inst->slots == NULL ||
-        (inst->agg == OTEL_METRICS__AGG_HISTOGRAM && inst->bounds == NULL)) {
-        pthread_mutex_destroy(&inst->lock);
-        free(inst->slots);
-        free(inst->bounds);
-        free(inst->name);
-        free(inst->unit);
-        free(inst->description);
-        free(inst);
+    if (oom || inst->slots == NULL) {
+        instrument_free(inst);
         return OTEL_ERR_NO_MEMORY;
     }
     *out = inst;

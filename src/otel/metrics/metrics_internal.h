@@ -12,6 +12,8 @@
 #define OTEL_METRICS__CACHE_LINE 64
 /* Attributes per measurement beyond this are dropped (with a diagnostic): the canonical set is built on the stack. */
 #define OTEL_METRICS__MAX_ATTRS 128
+/* Up to this many attributes, lookups skip sorting (order-independent hash, pairwise duplicate check). */
+#define OTEL_METRICS__FAST_ATTRS 16
 
 /** Spin-wait hint for the short try-locks (exemplar slots, exponential histogram cells). */
 static inline void otel_metrics__cpu_relax(void)
@@ -27,13 +29,18 @@ static inline void otel_metrics__cpu_relax(void)
 
 /** Sorts `n` attributes by key into `out` (pointers), dropping earlier duplicates; returns the count kept. */
 size_t otel_metrics__attrs_canonicalize(const otel_attribute_t *attrs, size_t n, const otel_attribute_t **out);
-/** Hash of a canonical attribute list (order matters, so canonicalize first). */
-uint64_t otel_metrics__attrs_hash(const otel_attribute_t *const *sorted, size_t n);
-/** True when the canonical list equals the owned array `owned[0..m)`. */
-bool otel_metrics__attrs_equal(const otel_attribute_t *const *sorted, size_t n, const otel_attribute_t *owned,
-                               size_t m);
-/** A deep copy of the canonical list in one allocation (free() it); NULL on allocation failure. */
-otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t *const *sorted, size_t n);
+/**
+ * Prepares a measurement's attributes for lookup without sorting: unique attributes into `out` (the last of a
+ * repeated key wins), each one's hash into `hashes`, the count into *out_n; returns the order-independent set
+ * hash. `out` and `hashes` hold n entries.
+ */
+uint64_t otel_metrics__attrs_prepare(const otel_attribute_t *attrs, size_t n, const otel_attribute_t **out,
+                                     uint64_t *hashes, size_t *out_n);
+/** True when the prepared attributes equal the owned set (with its per-attribute hashes). */
+bool otel_metrics__attrs_match(const otel_attribute_t *const *in, const uint64_t *in_hashes, size_t n,
+                               const otel_attribute_t *owned, const uint64_t *owned_hashes, size_t m);
+/** Sorts the prepared attributes by key (hashes alongside) and deep-copies them in one allocation (free() it). */
+otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t **attrs, uint64_t *hashes, size_t n);
 
 /* ---- validation (validate.c) ---- */
 
@@ -41,6 +48,7 @@ otel_attribute_t *otel_metrics__attrs_copy(const otel_attribute_t *const *sorted
 const char *otel_metrics__check_name(const char *name);
 const char *otel_metrics__check_unit(const char *unit);
 const char *otel_metrics__check_description(const char *description);
+const char *otel_metrics__check_bounds(const double *bounds, size_t count);
 
 /* ---- exemplars (exemplar.c) ---- */
 
@@ -71,7 +79,8 @@ struct otel_metric_series {
     otel_instrument_t *instrument;
     struct otel_metric_series *next; /* instrument's list, newest first; immutable once published */
     uint64_t hash;
-    otel_attribute_t *attrs; /* canonical, owned (one allocation) */
+    otel_attribute_t *attrs; /* canonical (sorted by key), owned (one allocation) */
+    uint64_t *attr_hashes;   /* per-attribute hashes, same order */
     size_t attr_count;
     bool is_overflow;
     uint64_t created_ns;
@@ -91,12 +100,37 @@ typedef enum otel_metrics__agg {
     OTEL_METRICS__AGG_HISTOGRAM,
     OTEL_METRICS__AGG_EXP_HISTOGRAM,
     OTEL_METRICS__AGG_OBSERVED, /* observable instruments: the callback's values */
+    OTEL_METRICS__AGG_DROP,     /* a view dropped the instrument */
 } otel_metrics__agg_t;
+
+/** A view as stored by the provider (owned copies). */
+typedef struct otel_metrics__view {
+    struct otel_metrics__view *next;
+    char *instrument_name, *meter_name, *name, *description;
+    bool filter_attributes;
+    char **attribute_keys;
+    size_t attribute_key_count;
+    otel_view_aggregation_t aggregation;
+    double *bucket_bounds;
+    size_t bucket_bound_count;
+} otel_metrics__view_t;
+
+/** Frees an instrument with its series. */
+void otel_metrics__instrument_free(otel_instrument_t *inst);
+/** Frees a stored view (NULL-safe). */
+void otel_metrics__view_free(otel_metrics__view_t *view);
+/** The first view selecting instrument `name` of `meter`, or NULL. Caller holds provider->lock. */
+const otel_metrics__view_t *otel_metrics__view_find(const otel_meter_provider_t *p, const otel_meter_t *meter,
+                                                    const char *name);
 
 struct otel_instrument {
     otel_meter_t *meter;
-    struct otel_instrument *next; /* meter's list */
-    char *name, *unit, *description;
+    struct otel_instrument *next;           /* meter's list */
+    char *name, *unit, *description;        /* as created (duplicate detection) */
+    char *stream_name, *stream_description; /* as exported (a view may rename) */
+    char **keep_keys;                       /* a view's attribute allow-list (when filter_attributes) */
+    size_t keep_key_count;
+    bool filter_attributes;
     otel_instrument_kind_t kind;
     otel_number_type_t value_type;
     otel_metrics__agg_t agg;
@@ -134,6 +168,7 @@ struct otel_meter_provider {
     pthread_mutex_t lock;         /* meters and instruments lists */
     pthread_mutex_t collect_lock; /* one collection at a time */
     otel_meter_t *meters;
+    otel_metrics__view_t *views; /* in the order added, guarded by lock */
     uint64_t created_ns;
     uint64_t last_collect_ns; /* delta start time */
     uint64_t epoch;           /* collections so far */

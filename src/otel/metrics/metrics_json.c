@@ -63,12 +63,16 @@ static json_t *any_value(const otel_value_t *v)
     return o;
 }
 
+static json_t *key_value(const otel_attribute_t *a)
+{
+    return json_pack("{s:o,s:o}", "key", str(a->key), "value", any_value(&a->value));
+}
+
 static json_t *attributes(const otel_attribute_t *attrs, size_t n)
 {
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(arr,
-                              json_pack("{s:o,s:o}", "key", str(attrs[i].key), "value", any_value(&attrs[i].value)));
+        json_array_append_new(arr, key_value(&attrs[i]));
     return arr;
 }
 
@@ -190,7 +194,11 @@ json_t *otel_metrics__to_json(const otel_metrics_data_t *data)
         json_array_append_new(scopes, json_pack("{s:o,s:o,s:o}", "scope", scope, "schemaUrl", str(sm->scope_schema_url),
                                                 "metrics", metrics));
     }
-    json_t *resource = json_pack("{s:o}", "attributes", otel_metrics__resource_json(data->resource));
-    json_t *rm = json_pack("{s:o,s:o}", "resource", resource, "scopeMetrics", scopes);
+    json_t *resource_attrs = json_array();
+    for (size_t i = 0; i < otel_resource_attribute_count(data->resource); i++)
+        json_array_append_new(resource_attrs, key_value(otel_resource_attribute(data->resource, i)));
+    json_t *resource = json_pack("{s:o}", "attributes", resource_attrs);
+    json_t *rm = json_pack("{s:o,s:o,s:o}", "resource", resource, "schemaUrl",
+                           str(otel_resource_schema_url(data->resource)), "scopeMetrics", scopes);
     return json_pack("{s:[o]}", "resourceMetrics", rm);
 }

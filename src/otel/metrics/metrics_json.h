@@ -9,7 +9,4 @@
 /** A new JSON object in the shape of OTLP's ExportMetricsServiceRequest; NULL on allocation failure. */
 json_t *otel_metrics__to_json(const otel_metrics_data_t *data);
 
-/** The resource's attributes as an OTLP-JSON KeyValue array (empty for NULL). */
-json_t *otel_metrics__resource_json(const otel_resource_t *resource);
-
 #endif

@@ -68,8 +68,12 @@ static void *reader_main(void *arg)
                 continue; /* woken (or spurious): re-check what was asked */
         }
         uint64_t round = r->flush_requested;
+        bool flushing = round != r->flush_completed;
         pthread_mutex_unlock(&r->lock);
         otel_status_t st = collect_and_export(r);
+        /* the exporter's own flush also runs here, so the exporter is only ever called from this thread */
+        if (flushing && st == OTEL_OK && r->exporter.force_flush != NULL)
+            st = r->exporter.force_flush(r->exporter.user, r->opts.timeout_ms);
         pthread_mutex_lock(&r->lock);
         r->last_status = st;
         r->flush_completed = round;
@@ -150,8 +154,6 @@ otel_status_t otel_periodic_reader_force_flush(otel_periodic_reader_t *r, uint64
         rc = pthread_cond_timedwait(&r->done, &r->lock, &deadline);
     otel_status_t st = r->flush_completed >= round || r->finished ? r->last_status : OTEL_ERR_TIMEOUT;
     pthread_mutex_unlock(&r->lock);
-    if (st == OTEL_OK && r->exporter.force_flush != NULL)
-        st = r->exporter.force_flush(r->exporter.user, timeout_ms);
     return st;
 }
 

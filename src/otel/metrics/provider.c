@@ -42,6 +42,7 @@ otel_status_t otel_meter_provider_create(const otel_meter_provider_options_t *op
     if (p == NULL)
         return OTEL_ERR_NO_MEMORY;
     p->opts = *opts;
+    p->opts.resource = otel_resource_retain((otel_resource_t *)opts->resource);
     uint32_t cells = opts->cells_per_series;
     if (cells == 0) {
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -50,6 +51,7 @@ otel_status_t otel_meter_provider_create(const otel_meter_provider_options_t *op
     p->cells_per_series = next_pow2(cells);
     p->arena = otel_metrics__arena_create();
     if (p->arena == NULL) {
+        otel_resource_destroy((otel_resource_t *)p->opts.resource);
         free(p);
         return OTEL_ERR_NO_MEMORY;
     }
@@ -60,23 +62,6 @@ otel_status_t otel_meter_provider_create(const otel_meter_provider_options_t *op
     return OTEL_OK;
 }
 
-static void instrument_free(otel_instrument_t *inst)
-{
-    otel_metric_series_t *s = atomic_load(&inst->series_head);
-    while (s != NULL) {
-        otel_metric_series_t *next = s->next;
-        otel_metrics__series_free(s);
-        s = next;
-    }
-    pthread_mutex_destroy(&inst->lock);
-    free(inst->slots);
-    free(inst->bounds);
-    free(inst->name);
-    free(inst->unit);
-    free(inst->description);
-    free(inst);
-}
-
 void otel_meter_provider_destroy(otel_meter_provider_t *provider)
 {
     if (provider == NULL)
@@ -85,14 +70,19 @@ void otel_meter_provider_destroy(otel_meter_provider_t *provider)
         next_m = m->next;
         for (otel_instrument_t *i = m->instruments, *next_i; i != NULL; i = next_i) {
             next_i = i->next;
-            instrument_free(i);
+            otel_metrics__instrument_free(i);
         }
         free(m->name);
         free(m->version);
         free(m->schema_url);
         free(m);
     }
+    for (otel_metrics__view_t *v = provider->views, *next_v; v != NULL; v = next_v) {
+        next_v = v->next;
+        otel_metrics__view_free(v);
+    }
     otel_metrics__arena_destroy(provider->arena);
+    otel_resource_destroy((otel_resource_t *)provider->opts.resource);
     pthread_mutex_destroy(&provider->lock);
     pthread_mutex_destroy(&provider->collect_lock);
     free(provider);

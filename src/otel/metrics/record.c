@@ -92,17 +92,19 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
         _Atomic uint64_t *cell = (_Atomic uint64_t *)my_cell(s);
         if (v.type == OTEL_NUMBER_INT64) {
             if (inst->kind == OTEL_INSTRUMENT_COUNTER && v.as_int < 0)
-                goto negative;
+                goto rejected;
             atomic_fetch_add_explicit(cell, (uint64_t)v.as_int, memory_order_relaxed);
         } else {
             if (!isfinite(v.as_double) || (inst->kind == OTEL_INSTRUMENT_COUNTER && v.as_double < 0))
-                goto negative;
+                goto rejected;
             add_double(cell, v.as_double);
         }
         offer_exemplar(s, v, -1);
         return;
     }
     case OTEL_METRICS__AGG_GAUGE: {
+        if (v.type == OTEL_NUMBER_DOUBLE && !isfinite(v.as_double))
+            goto rejected;
         _Atomic uint64_t *cell = (_Atomic uint64_t *)s->cells;
         atomic_store_explicit(&cell[0], v.type == OTEL_NUMBER_INT64 ? (uint64_t)v.as_int : double_to_bits(v.as_double),
                               memory_order_relaxed);
@@ -112,8 +114,8 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
     }
     case OTEL_METRICS__AGG_HISTOGRAM: {
         double d = as_double(v);
-        if (isnan(d))
-            goto negative;
+        if (!isfinite(d))
+            goto rejected;
         _Atomic uint64_t *cell = (_Atomic uint64_t *)my_cell(s);
         size_t b = otel_metrics__bucket_index(inst->bounds, inst->bound_count, d);
         atomic_fetch_add_explicit(&cell[3 + b], 1, memory_order_relaxed);
@@ -126,7 +128,7 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
     case OTEL_METRICS__AGG_EXP_HISTOGRAM: {
         double d = as_double(v);
         if (!isfinite(d))
-            goto negative;
+            goto rejected;
         unsigned char *cell = my_cell(s);
         _Atomic uint32_t *lock = (_Atomic uint32_t *)cell;
         while (atomic_exchange_explicit(lock, 1, memory_order_acquire) != 0)
@@ -136,12 +138,14 @@ static inline void record(otel_metric_series_t *s, otel_number_t v)
         offer_exemplar(s, v, -1);
         return;
     }
+    case OTEL_METRICS__AGG_DROP:
+        return;
     case OTEL_METRICS__AGG_OBSERVED:
         OTEL_DIAG(OTEL_DIAG_WARN, "instrument \"%s\" is observable: record it from its callback", inst->name);
         return;
     }
     return;
-negative:
+rejected:
     OTEL_DIAG(OTEL_DIAG_WARN, "instrument \"%s\": value rejected (negative counter increment, NaN or infinity)",
               inst->name);
 }
@@ -162,7 +166,7 @@ static inline otel_number_t from_double(const otel_instrument_t *inst, double va
 
 void otel_instrument_record_int64(otel_instrument_t *inst, int64_t value, const otel_attribute_t *attrs, size_t n)
 {
-    if (inst == NULL)
+    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_DROP)
         return;
     otel_metric_series_t *s = otel_metrics__series_get(inst, attrs, n);
     if (s != NULL)
@@ -171,7 +175,7 @@ void otel_instrument_record_int64(otel_instrument_t *inst, int64_t value, const 
 
 void otel_instrument_record_double(otel_instrument_t *inst, double value, const otel_attribute_t *attrs, size_t n)
 {
-    if (inst == NULL)
+    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_DROP)
         return;
     otel_metric_series_t *s = otel_metrics__series_get(inst, attrs, n);
     if (s != NULL)
@@ -180,15 +184,25 @@ void otel_instrument_record_double(otel_instrument_t *inst, double value, const 
 
 otel_bound_instrument_t *otel_instrument_bind(otel_instrument_t *inst, const otel_attribute_t *attrs, size_t n)
 {
-    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_OBSERVED)
+    if (inst == NULL || inst->agg == OTEL_METRICS__AGG_OBSERVED || inst->agg == OTEL_METRICS__AGG_DROP)
         return NULL;
     return otel_metrics__series_get(inst, attrs, n);
 }
 
 void otel_bound_record_int64(otel_bound_instrument_t *bound, int64_t value)
 {
-    if (bound != NULL)
-        record(bound, from_int(bound->instrument, value));
+    if (bound == NULL)
+        return;
+    const otel_instrument_t *inst = bound->instrument;
+    /* the commonest hot-path call, an int counter add, without the general dispatch */
+    if (__builtin_expect(inst->agg == OTEL_METRICS__AGG_SUM && inst->value_type == OTEL_NUMBER_INT64 && value >= 0,
+                         1)) {
+        atomic_fetch_add_explicit((_Atomic uint64_t *)my_cell(bound), (uint64_t)value, memory_order_relaxed);
+        if (inst->exemplar_filter != OTEL_EXEMPLAR_FILTER_ALWAYS_OFF)
+            offer_exemplar(bound, (otel_number_t){.type = OTEL_NUMBER_INT64, .as_int = value}, -1);
+        return;
+    }
+    record(bound, from_int(inst, value));
 }
 
 void otel_bound_record_double(otel_bound_instrument_t *bound, double value)

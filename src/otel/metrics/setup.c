@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Metrics from the environment: OTEL_METRICS_* variables, the exporter registry (otlp plugs in here), and
  * the one-call setup of a provider plus periodic reader. */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "config/env_internal.h"
 #include "metrics/metrics_internal.h"
 
 #define MAX_FACTORIES 8
@@ -44,45 +43,18 @@ static otel_metric_exporter_factory_t find_factory(const char *name)
     return NULL;
 }
 
-static otel_status_t config_error(char *err, size_t err_len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static otel_status_t config_error(char *err, size_t err_len, const char *fmt, ...)
-{
-    if (err != NULL && err_len > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_len, fmt, ap);
-        va_end(ap);
-    }
-    return OTEL_ERR_CONFIG;
-}
-
-/* Unset or empty variables keep the default (the spec treats empty as unset). */
-static const char *env(const char *key)
-{
-    const char *v = getenv(key);
-    return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
 static otel_status_t read_ms(const char *key, uint64_t *out, char *err, size_t err_len)
 {
-    const char *v = env(key);
-    if (v == NULL)
-        return OTEL_OK;
-    char *end;
-    errno = 0;
-    unsigned long long ms = strtoull(v, &end, 10);
-    if (errno != 0 || end == v || *end != '\0' || v[0] == '-' || ms == 0 || ms > 86400000ull)
-        return config_error(err, err_len, "%s=%s: expected milliseconds, an integer from 1 to 86400000", key, v);
+    uint32_t ms = (uint32_t)*out;
+    otel_status_t st = otel_env__get_u32(key, 1, &ms, err, err_len);
     *out = ms;
-    return OTEL_OK;
+    return st;
 }
 
 static otel_status_t read_choice(const char *key, const char *const *names, int count, int *out, char *err,
                                  size_t err_len)
 {
-    const char *v = env(key);
+    const char *v = otel_env__get(key);
     if (v == NULL)
         return OTEL_OK;
     for (int i = 0; i < count; i++)
@@ -93,7 +65,7 @@ static otel_status_t read_choice(const char *key, const char *const *names, int 
     char allowed[128] = "";
     for (int i = 0; i < count; i++)
         snprintf(allowed + strlen(allowed), sizeof(allowed) - strlen(allowed), "%s%s", i ? ", " : "", names[i]);
-    return config_error(err, err_len, "%s=%s: expected one of %s", key, v, allowed);
+    return otel_env__error(err, err_len, "%s=%s: expected one of %s", key, v, allowed);
 }
 
 otel_status_t otel_metrics_env_read(otel_metrics_env_t *e, char *err, size_t err_len)
@@ -106,12 +78,12 @@ otel_status_t otel_metrics_env_read(otel_metrics_env_t *e, char *err, size_t err
     e->exemplar_filter = OTEL_EXEMPLAR_FILTER_TRACE_BASED;
     e->temporality = OTEL_TEMPORALITY_PREFERENCE_CUMULATIVE;
 
-    const char *exporter = env("OTEL_METRICS_EXPORTER");
+    const char *exporter = otel_env__get("OTEL_METRICS_EXPORTER");
     if (exporter != NULL) {
         if (strchr(exporter, ',') != NULL)
-            return config_error(err, err_len, "OTEL_METRICS_EXPORTER=%s: only one exporter is supported", exporter);
+            return otel_env__error(err, err_len, "OTEL_METRICS_EXPORTER=%s: only one exporter is supported", exporter);
         if (strlen(exporter) >= sizeof(e->exporter))
-            return config_error(err, err_len, "OTEL_METRICS_EXPORTER=%s: unknown exporter", exporter);
+            return otel_env__error(err, err_len, "OTEL_METRICS_EXPORTER=%s: unknown exporter", exporter);
         snprintf(e->exporter, sizeof(e->exporter), "%s", exporter);
         for (char *p = e->exporter; *p; p++)
             if (*p >= 'A' && *p <= 'Z')
@@ -152,21 +124,21 @@ otel_status_t otel_metrics_setup_from_env(const otel_resource_t *resource, otel_
         otel_metric_exporter_factory_t factory = find_factory(e.exporter);
         if (factory == NULL) {
             if (strcmp(e.exporter, "otlp") == 0) {
-                config_error(err, err_len,
-                             "OTEL_METRICS_EXPORTER=otlp: no OTLP metric exporter is registered in this build "
-                             "(use console or none)");
+                otel_env__error(err, err_len,
+                                "OTEL_METRICS_EXPORTER=otlp: no OTLP metric exporter is registered in this build "
+                                "(use console or none)");
                 return OTEL_ERR_UNSUPPORTED;
             }
-            return config_error(err, err_len, "OTEL_METRICS_EXPORTER=%s: unknown exporter (otlp, console, none)",
-                                e.exporter);
+            return otel_env__error(err, err_len, "OTEL_METRICS_EXPORTER=%s: unknown exporter (otlp, console, none)",
+                                   e.exporter);
         }
         st = factory(&exporter);
         if (st == OTEL_OK)
             exporter.temporality_preference = e.temporality;
     }
     if (st != OTEL_OK) {
-        config_error(err, err_len, "OTEL_METRICS_EXPORTER=%s: exporter creation failed: %s", e.exporter,
-                     otel_strerror(st));
+        otel_env__error(err, err_len, "OTEL_METRICS_EXPORTER=%s: exporter creation failed: %s", e.exporter,
+                        otel_strerror(st));
         return st;
     }
     otel_meter_provider_options_t opts;
@@ -183,7 +155,7 @@ otel_status_t otel_metrics_setup_from_env(const otel_resource_t *resource, otel_
             exporter.destroy(exporter.user);
         otel_meter_provider_destroy(*provider);
         *provider = NULL;
-        config_error(err, err_len, "metrics setup failed: %s", otel_strerror(st));
+        otel_env__error(err, err_len, "metrics setup failed: %s", otel_strerror(st));
     }
     return st;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Instrument name, unit and description rules of the OpenTelemetry metrics API spec. */
+#include <math.h>
 #include <string.h>
 #include "metrics/metrics_internal.h"
 
@@ -42,5 +43,17 @@ const char *otel_metrics__check_description(const char *description)
 {
     if (description != NULL && strlen(description) > 1023)
         return "the description is longer than 1023 bytes";
+    return NULL;
+}
+
+const char *otel_metrics__check_bounds(const double *bounds, size_t count)
+{
+    if (count == 0)
+        return NULL;
+    if (bounds == NULL || count > 4096)
+        return "bucket bounds are NULL or more than 4096";
+    for (size_t i = 0; i < count; i++)
+        if (!isfinite(bounds[i]) || (i > 0 && bounds[i] <= bounds[i - 1]))
+            return "bucket bounds must be finite and strictly increasing";
     return NULL;
 }

@@ -85,21 +85,38 @@ void otel_baggage_remove(otel_baggage_t *baggage, otel_str_t key)
     baggage->count--;
 }
 
+/* Metadata is written raw into headers: printable ASCII only, and no ',' (it would split the member). */
+static bool valid_metadata(otel_str_t m)
+{
+    for (size_t i = 0; i < m.len; i++) {
+        unsigned char c = (unsigned char)m.ptr[i];
+        if (c < 0x20 || c > 0x7e || c == ',')
+            return false;
+    }
+    return true;
+}
+
 otel_status_t otel_baggage_set(otel_baggage_t *baggage, otel_str_t key, otel_str_t value, otel_str_t metadata)
 {
-    if (!valid_token(key))
+    if (!valid_token(key) || !valid_metadata(metadata))
         return OTEL_ERR_INVALID_ARGUMENT;
-    otel_baggage_remove(baggage, key);
+    /* Check the limits before touching anything: a refused set leaves the baggage as it was. */
+    int existing = find(baggage, key);
+    size_t live = 0;
+    for (size_t i = 0; i < baggage->count; i++) {
+        const otel_baggage_entry_t *e = &baggage->entries[i];
+        if ((int)i != existing)
+            live += e->key.len + e->value.len + e->metadata.len;
+    }
     size_t need = key.len + value.len + metadata.len;
-    if (baggage->count == OTEL_BAGGAGE_MAX_ENTRIES)
+    if ((existing < 0 && baggage->count == OTEL_BAGGAGE_MAX_ENTRIES) || live + need > OTEL_BAGGAGE_MAX_LEN)
         return OTEL_ERR_QUEUE_FULL;
+    otel_baggage_remove(baggage, key);
     if (baggage->used + need > OTEL_BAGGAGE_MAX_LEN) {
         /* Reclaim the bytes of removed or replaced entries. */
         static _Thread_local otel_baggage_t tmp;
         otel_baggage_copy(&tmp, baggage);
         otel_baggage_copy(baggage, &tmp);
-        if (baggage->used + need > OTEL_BAGGAGE_MAX_LEN)
-            return OTEL_ERR_QUEUE_FULL;
     }
     otel_baggage_entry_t *e = &baggage->entries[baggage->count++];
     e->key = store(baggage, key.ptr, key.len);
@@ -176,7 +193,7 @@ size_t otel_baggage_parse(otel_str_t header, otel_baggage_t *baggage)
         otel_str_t key = trim_ows((otel_str_t){kv.ptr, (size_t)(eq - kv.ptr)});
         otel_str_t raw = trim_ows((otel_str_t){eq + 1, kv.len - (size_t)(eq - kv.ptr) - 1});
         long vlen = decode_value(raw, value);
-        if (!valid_token(key) || vlen < 0)
+        if (!valid_token(key) || vlen < 0 || !valid_metadata(meta))
             continue;
         if (otel_baggage_set(baggage, key, (otel_str_t){value, (size_t)vlen}, meta) == OTEL_ERR_QUEUE_FULL)
             break;

@@ -10,27 +10,35 @@
 #include "config/env_internal.h"
 #include "trace/trace_internal.h"
 
-/* One ring slot (Vyukov's bounded queue): `seq` says whose turn the slot is. */
+/* One ring slot (Vyukov's bounded queue): `seq` says whose turn the slot is. A slot per cache line, so
+ * producers on different threads do not write the same line. */
 typedef struct cell {
-    _Atomic size_t seq;
+    _Alignas(64) _Atomic size_t seq;
     otel_span_t *span;
 } cell_t;
+
+/* Drop counters, one line per thread number (see otel_trace__count): dropping is frequent when the
+ * exporter falls behind, and must not make the ending threads share a line. */
+typedef struct drop_cell {
+    _Alignas(64) _Atomic uint64_t dropped;
+} drop_cell_t;
 
 typedef struct batch_processor {
     otel_span_processor_t base;
     otel_span_exporter_t exporter;
     otel_batch_span_processor_options_t options;
     size_t capacity, mask;
+    size_t wake_mask; /* producers look at the queue's fill level only when (position + 1) & wake_mask == 0 */
     cell_t *cells;
     const otel_span_data_t **batch;
     otel_span_t **batch_spans;
 
+    _Atomic bool stopping;            /* shutdown began: new spans are dropped (read-mostly, beside the options) */
     _Alignas(64) _Atomic size_t tail; /* next slot producers claim */
     _Alignas(64) _Atomic size_t head; /* next slot the export thread takes (written by it only) */
-    _Alignas(64) _Atomic uint64_t dropped;
-    _Atomic bool wake_pending; /* a size-triggered wake-up is already posted */
-    _Atomic bool stopping;     /* shutdown began: new spans are dropped */
-    _Atomic uint64_t exported, failed, calls, failures, export_ns;
+    _Alignas(64) _Atomic bool wake_pending; /* a size-triggered wake-up is already posted */
+    _Alignas(64) _Atomic uint64_t exported, failed, calls, failures, export_ns;
+    drop_cell_t dropped[OTEL_TRACE__COUNTER_CELLS];
     _Atomic uint32_t refs; /* the owner and the export thread */
 
     sem_t wake;
@@ -72,7 +80,7 @@ static void free_processor(batch_processor_t *p)
         cell_t *c = &p->cells[head & p->mask];
         if (atomic_load_explicit(&c->seq, memory_order_acquire) == head + 1) {
             otel_span__release(c->span);
-            atomic_fetch_add(&p->dropped, 1);
+            atomic_fetch_add(&p->dropped[OTEL_TRACE__EXCLUSIVE_CELLS].dropped, 1);
         }
     }
     otel_span_exporter__dispose(&p->exporter, p->options.export_timeout_ms);
@@ -114,13 +122,19 @@ static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
     }
     c->span = span;
     atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
-    size_t size = pos + 1 - atomic_load_explicit(&p->head, memory_order_relaxed);
-    if (size >= p->options.max_export_batch_size && !atomic_load_explicit(&p->wake_pending, memory_order_relaxed) &&
-        !atomic_exchange(&p->wake_pending, true))
-        sem_post(&p->wake);
+    /* Reading `head` pulls in a line the export thread writes on every take: do it once per wake_mask + 1
+     * spans, not per span. The export thread is woken within that many spans of a full batch. */
+    if (((pos + 1) & p->wake_mask) == 0) {
+        size_t size = pos + 1 - atomic_load_explicit(&p->head, memory_order_relaxed);
+        if (size >= p->options.max_export_batch_size && !atomic_load_explicit(&p->wake_pending, memory_order_relaxed) &&
+            !atomic_exchange(&p->wake_pending, true))
+            sem_post(&p->wake);
+    }
     return;
-drop:
-    atomic_fetch_add_explicit(&p->dropped, 1, memory_order_relaxed);
+drop:;
+    unsigned index = otel_trace__thread_index();
+    bool exclusive = index < OTEL_TRACE__EXCLUSIVE_CELLS;
+    otel_trace__count(&p->dropped[exclusive ? index : OTEL_TRACE__EXCLUSIVE_CELLS].dropped, exclusive);
     otel_span__release(span);
 }
 
@@ -159,8 +173,7 @@ static void drain(batch_processor_t *p)
             atomic_fetch_add_explicit(&p->failures, 1, memory_order_relaxed);
             OTEL_DIAG(OTEL_DIAG_WARN, "batch span processor: export of %zu spans failed: %s", n, otel_strerror(s));
         }
-        for (size_t i = 0; i < n; i++)
-            otel_span__release(p->batch_spans[i]);
+        otel_span__release_many(p->batch_spans, n);
     }
 }
 
@@ -273,7 +286,9 @@ static void batch_get_stats(const otel_span_processor_t *self, otel_span_process
     batch_processor_t *p = (batch_processor_t *)self;
     size_t head = atomic_load_explicit(&p->head, memory_order_relaxed);
     size_t tail = atomic_load_explicit(&p->tail, memory_order_relaxed);
-    stats->spans_dropped = atomic_load_explicit(&p->dropped, memory_order_relaxed);
+    stats->spans_dropped = 0;
+    for (size_t i = 0; i < OTEL_TRACE__COUNTER_CELLS; i++)
+        stats->spans_dropped += atomic_load_explicit(&p->dropped[i].dropped, memory_order_relaxed);
     stats->spans_received = tail + stats->spans_dropped;
     stats->spans_exported = atomic_load_explicit(&p->exported, memory_order_relaxed);
     stats->spans_failed = atomic_load_explicit(&p->failed, memory_order_relaxed);
@@ -305,7 +320,9 @@ otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_o
         capacity <<= 1;
     if (o.max_export_batch_size > capacity)
         o.max_export_batch_size = (uint32_t)capacity;
-    batch_processor_t *p = calloc(1, sizeof(*p));
+    batch_processor_t *p = aligned_alloc(64, (sizeof(*p) + 63) & ~(size_t)63);
+    if (p != NULL)
+        memset(p, 0, sizeof(*p));
     if (p == NULL) {
         otel_span_exporter__dispose(&exporter, 0);
         return OTEL_ERR_NO_MEMORY;
@@ -315,6 +332,10 @@ otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_o
     p->options = o;
     p->capacity = capacity;
     p->mask = capacity - 1;
+    size_t step = 1;
+    while (step * 2 <= 64 && step * 2 <= o.max_export_batch_size)
+        step *= 2;
+    p->wake_mask = step - 1;
     atomic_init(&p->refs, 2);
     sem_init(&p->wake, 0, 0);
     pthread_mutex_init(&p->lock, NULL);
@@ -323,7 +344,7 @@ otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_o
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&p->cond, &attr);
     pthread_condattr_destroy(&attr);
-    p->cells = calloc(capacity, sizeof(*p->cells));
+    p->cells = aligned_alloc(64, capacity * sizeof(*p->cells));
     p->batch = calloc(o.max_export_batch_size, sizeof(*p->batch));
     p->batch_spans = calloc(o.max_export_batch_size, sizeof(*p->batch_spans));
     if (p->cells == NULL || p->batch == NULL || p->batch_spans == NULL) {

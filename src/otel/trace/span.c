@@ -14,8 +14,17 @@ static _Thread_local otel_span_scope_t *current_scope;
 
 void otel_span__reset(otel_span_t *span)
 {
-    if (span->recording || span->data.tracestate.len > 0)
-        otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
+    if (!span->recording) {
+        /* A non-recording span only ever set its tracestate (and flags): the rest of `data` is still clean. */
+        if (span->data.tracestate.len > 0) {
+            otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
+            span->data.tracestate = (otel_str_t){"", 0};
+        }
+        span->ended = false;
+        span->tracer = NULL;
+        return;
+    }
+    otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
     otel_attribute_t *attributes = span->attributes;
     otel_span_event_t *events = span->events;
     otel_span_link_t *links = span->links;
@@ -23,6 +32,8 @@ void otel_span__reset(otel_span_t *span)
     span->data.attributes = attributes;
     span->data.events = events;
     span->data.links = links;
+    /* Exporters may memcpy any slice: empty ones point at "" rather than NULL. */
+    span->data.tracestate = span->data.name = span->data.status_message = (otel_str_t){"", 0};
     span->recording = span->ended = span->status_final = false;
     span->tracer = NULL;
 }
@@ -39,9 +50,13 @@ void otel_span__free(otel_span_t *span)
 static void random_ids(otel_trace_id_t *trace_id, otel_span_id_t *span_id)
 {
     if (trace_id != NULL) {
-        do
-            otel_random__fill(trace_id->bytes, sizeof(trace_id->bytes));
-        while (!otel_trace_id_is_valid(trace_id));
+        uint64_t hi, lo;
+        do {
+            hi = otel_random__u64();
+            lo = otel_random__u64();
+        } while ((hi | lo) == 0);
+        memcpy(trace_id->bytes, &hi, 8);
+        memcpy(trace_id->bytes + 8, &lo, 8);
     }
     uint64_t r;
     do
@@ -79,7 +94,8 @@ static void set_attribute(otel_span_t *span, const otel_attribute_t *attr, const
         return; /* the spec makes an empty key invalid */
     otel_span_data_t *d = &span->data;
     for (size_t i = 0; i < d->attribute_count; i++) {
-        if (otel_str__eq(span->attributes[i].key, attr->key)) {
+        otel_str_t k = span->attributes[i].key;
+        if (k.len == attr->key.len && k.ptr[0] == attr->key.ptr[0] && otel_str__eq(k, attr->key)) {
             otel_value__copy(&span->arena, &span->attributes[i].value, &attr->value,
                              limits->attribute_value_length_limit);
             return;
@@ -92,8 +108,8 @@ static void set_attribute(otel_span_t *span, const otel_attribute_t *attr, const
         return;
     }
     d->attributes = span->attributes;
-    if (otel_attribute__copy(&span->arena, &span->attributes[d->attribute_count], attr,
-                             limits->attribute_value_length_limit))
+    if (otel_attribute__copy_fast(&span->arena, &span->attributes[d->attribute_count], attr,
+                                  limits->attribute_value_length_limit))
         d->attribute_count++;
     else
         d->dropped_attributes_count++;
@@ -115,7 +131,7 @@ static const otel_attribute_t *copy_attributes(otel_span_t *span, const otel_att
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        if (otel_attribute__copy(&span->arena, &out[*kept], &attrs[i], limits->attribute_value_length_limit))
+        if (otel_attribute__copy_fast(&span->arena, &out[*kept], &attrs[i], limits->attribute_value_length_limit))
             (*kept)++;
         else
             (*dropped)++;
@@ -184,15 +200,17 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
                                          options->attribute_count);
     ctx->trace_flags = decision == OTEL_SAMPLING_RECORD_AND_SAMPLE ? OTEL_TRACE_FLAGS_SAMPLED : 0;
 
-    otel_trace__counter_cell_t *cell = &provider->counters[otel_trace__thread_index() % OTEL_TRACE__COUNTER_CELLS];
-    atomic_fetch_add_explicit(&cell->started, 1, memory_order_relaxed);
+    unsigned index = otel_trace__thread_index();
+    bool exclusive = index < OTEL_TRACE__EXCLUSIVE_CELLS;
+    otel_trace__counter_cell_t *cell = &provider->counters[exclusive ? index : OTEL_TRACE__EXCLUSIVE_CELLS];
+    otel_trace__count(&cell->started, exclusive);
     otel_span_data_t *d = &span->data;
     if (tracestate.len > 0)
         d->tracestate = otel_arena__strdup(&span->arena, tracestate, false);
     if (decision == OTEL_SAMPLING_DROP)
         return span;
 
-    atomic_fetch_add_explicit(&cell->recording, 1, memory_order_relaxed);
+    otel_trace__count(&cell->recording, exclusive);
     span->recording = true;
     d->trace_id = ctx->trace_id;
     d->span_id = ctx->span_id;
@@ -201,7 +219,7 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
         d->parent_span_id = parent->span_id;
         d->parent_is_remote = parent->is_remote;
     }
-    d->name = otel_arena__strdup(&span->arena, name, false);
+    d->name = otel_arena__strndup(&span->arena, name);
     d->kind = kind;
     d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time_now_ns();
     d->resource = provider->resource;
@@ -228,8 +246,9 @@ void otel_span_end(otel_span_t *span, uint64_t end_time_unix_ns)
     span->data.end_time_unix_ns = end_time_unix_ns != 0 ? end_time_unix_ns : otel_time_now_ns();
     if (span->data.end_time_unix_ns < span->data.start_time_unix_ns)
         span->data.end_time_unix_ns = span->data.start_time_unix_ns;
-    otel_trace__counter_cell_t *cell = &provider->counters[otel_trace__thread_index() % OTEL_TRACE__COUNTER_CELLS];
-    atomic_fetch_add_explicit(&cell->ended, 1, memory_order_relaxed);
+    unsigned index = otel_trace__thread_index();
+    bool exclusive = index < OTEL_TRACE__EXCLUSIVE_CELLS;
+    otel_trace__count(&provider->counters[exclusive ? index : OTEL_TRACE__EXCLUSIVE_CELLS].ended, exclusive);
     size_t n = provider->processor_count;
     if (!(span->context.trace_flags & OTEL_TRACE_FLAGS_SAMPLED) || n == 0) {
         otel_span__release(span);
@@ -370,6 +389,18 @@ otel_str_t otel_trace__current_tracestate(const otel_span_context_t *ctx)
     if (current_scope != NULL && ctx == &current_scope->context && current_scope->span != NULL)
         return otel_span_get_tracestate(current_scope->span);
     return (otel_str_t){"", 0};
+}
+
+void otel_span__release_many(otel_span_t **spans, size_t count)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        otel_span_t *s = spans[i];
+        if (atomic_load_explicit(&s->refs, memory_order_acquire) == 1 ||
+            atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
+            spans[n++] = s; /* compacts in place: only the last references go back to pools */
+    }
+    otel_span_pool__put_many(spans, n);
 }
 
 unsigned otel_trace__thread_index(void)

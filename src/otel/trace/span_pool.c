@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Per-thread span pools: lock-free reuse of span objects, returnable from any thread. */
 #include <stdlib.h>
+#include <string.h>
 #include "trace/trace_internal.h"
 
 /*
@@ -11,11 +12,11 @@
  * in-flight foreign push, so a pool outlives its thread until its last span comes back.
  */
 struct otel_span_pool {
-    otel_span_t *local;
-    _Atomic(otel_span_t *) returned;
+    otel_span_t *local; /* owner only: kept off the line other threads write */
+    size_t allocated;
+    _Alignas(64) _Atomic(otel_span_t *) returned;
     _Atomic size_t members;
     _Atomic bool dead; /* the owner thread has exited */
-    size_t allocated;
 };
 
 void otel_span__reset(otel_span_t *span);
@@ -69,9 +70,10 @@ static otel_span_pool_t *this_pool(void)
     if (__builtin_expect(tls_pool != NULL, 1))
         return tls_pool;
     pthread_once(&pool_key_once, make_key);
-    otel_span_pool_t *pool = calloc(1, sizeof(*pool));
+    otel_span_pool_t *pool = aligned_alloc(64, (sizeof(*pool) + 63) & ~(size_t)63);
     if (pool == NULL)
         return NULL;
+    memset(pool, 0, sizeof(*pool));
     atomic_init(&pool->members, 1);
     tls_pool = pool;
     pthread_setspecific(pool_key, pool);
@@ -93,12 +95,30 @@ otel_span_t *otel_span_pool__get(void)
         if (s == NULL)
             return NULL;
         s->pool = pool;
+        s->recording = true; /* forces a full reset: it fills the empty slices of `data` */
+        otel_span__reset(s);
         atomic_fetch_add(&pool->members, 1);
         pool->allocated++;
     }
     s->next_free = NULL;
     atomic_store_explicit(&s->refs, 1, memory_order_relaxed);
     return s;
+}
+
+/* Pushes the chain first..last (`n` spans of `pool`) onto the pool's returned stack. */
+static void push_foreign(otel_span_pool_t *pool, otel_span_t *first, otel_span_t *last, size_t n)
+{
+    (void)n;
+    atomic_fetch_add(&pool->members, 1); /* keeps the pool alive while we look at it */
+    otel_span_t *head = atomic_load_explicit(&pool->returned, memory_order_relaxed);
+    do
+        last->next_free = head;
+    while (!atomic_compare_exchange_weak(&pool->returned, &head, first));
+    /* Seq-cst push then load pairs with the exiting owner's store of `dead` then exchange:
+     * at least one side sees the other, so no span is stranded on a dead pool. */
+    if (atomic_load(&pool->dead))
+        drain_dead(pool);
+    pool_unref(pool);
 }
 
 void otel_span_pool__put(otel_span_t *span)
@@ -110,16 +130,33 @@ void otel_span_pool__put(otel_span_t *span)
         pool->local = span;
         return;
     }
-    atomic_fetch_add(&pool->members, 1); /* keeps the pool alive while we look at it */
-    otel_span_t *head = atomic_load_explicit(&pool->returned, memory_order_relaxed);
-    do
-        span->next_free = head;
-    while (!atomic_compare_exchange_weak(&pool->returned, &head, span));
-    /* Seq-cst push then load pairs with the exiting owner's store of `dead` then exchange:
-     * at least one side sees the other, so no span is stranded on a dead pool. */
-    if (atomic_load(&pool->dead))
-        drain_dead(pool);
-    pool_unref(pool);
+    push_foreign(pool, span, span, 1);
+}
+
+void otel_span_pool__put_many(otel_span_t **spans, size_t count)
+{
+    /* Spans of one thread tend to be adjacent in a batch: return each run with one push. */
+    size_t i = 0;
+    while (i < count) {
+        otel_span_t *first = spans[i];
+        otel_span__reset(first);
+        otel_span_pool_t *pool = first->pool;
+        otel_span_t *last = first;
+        size_t j = i + 1;
+        while (j < count && spans[j]->pool == pool) {
+            otel_span__reset(spans[j]);
+            last->next_free = spans[j];
+            last = spans[j];
+            j++;
+        }
+        if (pool == tls_pool) {
+            last->next_free = pool->local;
+            pool->local = first;
+        } else {
+            push_foreign(pool, first, last, j - i);
+        }
+        i = j;
+    }
 }
 
 size_t otel_span_pool__allocated(void)

@@ -31,9 +31,21 @@ otel_status_t otel_span_limits_from_env(otel_span_limits_t *limits, char *err, s
 otel_status_t otel_tracer_provider_options_from_env(otel_tracer_provider_options_t *options, char *err, size_t err_len)
 {
     otel_tracer_provider_options_t o = *options;
+    bool disabled = false;
+    otel_status_t s = otel_env__get_bool("OTEL_SDK_DISABLED", &disabled, err, err_len);
+    if (s != OTEL_OK)
+        return s;
+    if (disabled) {
+        /* The spec's kill switch: spans still propagate context but nothing records or exports. */
+        otel_sampler_t *off = otel_sampler_always_off_create();
+        if (off == NULL)
+            return OTEL_ERR_NO_MEMORY;
+        otel_sampler_destroy(options->sampler);
+        options->sampler = off;
+        return OTEL_OK;
+    }
     otel_batch_span_processor_options_t bsp;
     otel_batch_span_processor_options_init(&bsp);
-    otel_status_t s;
     if ((s = otel_span_limits_from_env(&o.limits, err, err_len)) != OTEL_OK ||
         (s = otel_batch_span_processor_options_from_env(&bsp, err, err_len)) != OTEL_OK)
         return s;
@@ -88,4 +100,22 @@ otel_status_t otel_tracer_provider_options_from_env(otel_tracer_provider_options
         o.processors[o.processor_count++] = created[i];
     *options = o;
     return OTEL_OK;
+}
+
+otel_status_t otel_tracer_provider_create_from_env(const char *service_version, otel_tracer_provider_t **out, char *err,
+                                                   size_t err_len)
+{
+    if (out == NULL)
+        return OTEL_ERR_INVALID_ARGUMENT;
+    *out = NULL;
+    otel_tracer_provider_options_t o;
+    otel_tracer_provider_options_init(&o);
+    o.resource = otel_resource_create_default(service_version);
+    if (o.resource == NULL)
+        return OTEL_ERR_NO_MEMORY;
+    otel_status_t s = otel_tracer_provider_options_from_env(&o, err, err_len);
+    if (s == OTEL_OK)
+        s = otel_tracer_provider_create(&o, out);
+    otel_resource_destroy(o.resource); /* the provider holds its own reference */
+    return s;
 }

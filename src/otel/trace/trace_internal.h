@@ -38,6 +38,13 @@ struct otel_span {
 otel_span_t *otel_span_pool__get(void);
 /** Returns a span whose last reference was dropped to the pool it came from (any thread). */
 void otel_span_pool__put(otel_span_t *span);
+/**
+ * Returns spans whose last reference was dropped (all of them: callers checked), grouping runs of
+ * one pool into one push. Used by the batch export thread.
+ */
+void otel_span_pool__put_many(otel_span_t **spans, size_t count);
+/** Drops one reference of each span and returns those that reach zero, in one go. */
+void otel_span__release_many(otel_span_t **spans, size_t count);
 /** Counts for tests: spans allocated by this thread's pool so far, and free in it now (local only). */
 size_t otel_span_pool__allocated(void);
 
@@ -72,8 +79,13 @@ struct otel_span_processor {
 /** Calls exporter->shutdown (if any) and destroy (if any). */
 void otel_span_exporter__dispose(otel_span_exporter_t *exporter, uint32_t timeout_ms);
 
-/* Per-thread-sharded counters: cache-line cells so threads do not share a line. */
-#define OTEL_TRACE__COUNTER_CELLS 16
+/*
+ * Per-thread counters: thread number i < OTEL_TRACE__EXCLUSIVE_CELLS owns cell i alone and bumps it
+ * with a plain relaxed load + store (no locked instruction); later threads share the last cell
+ * through fetch_add. Readers sum the cells with relaxed loads.
+ */
+#define OTEL_TRACE__EXCLUSIVE_CELLS 32
+#define OTEL_TRACE__COUNTER_CELLS (OTEL_TRACE__EXCLUSIVE_CELLS + 1)
 typedef struct otel_trace__counter_cell {
     _Alignas(64) _Atomic uint64_t started;
     _Atomic uint64_t recording;
@@ -82,6 +94,14 @@ typedef struct otel_trace__counter_cell {
 
 /** This thread's small index (0, 1, 2, ... in first-use order). */
 unsigned otel_trace__thread_index(void);
+
+static inline void otel_trace__count(_Atomic uint64_t *counter, bool exclusive)
+{
+    if (exclusive)
+        atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + 1, memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
+}
 
 struct otel_tracer {
     otel_tracer_provider_t *provider;

@@ -40,7 +40,9 @@ otel_status_t otel_tracer_provider_create(const otel_tracer_provider_options_t *
         return OTEL_ERR_INVALID_ARGUMENT;
     }
     *out = NULL;
-    otel_tracer_provider_t *p = calloc(1, sizeof(*p));
+    otel_tracer_provider_t *p = aligned_alloc(64, (sizeof(*p) + 63) & ~(size_t)63); /* counters are line-aligned */
+    if (p != NULL)
+        memset(p, 0, sizeof(*p));
     if (p == NULL) {
         dispose_options(options);
         return OTEL_ERR_NO_MEMORY;

@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* OTLP encoding shared by all signals: strings, attribute values, key/values, resource and scope. */
+#include <string.h>
+#include "export/otlp_encode_internal.h"
+
+/* Length of the valid UTF-8 sequence at s[0..len) or 0 if invalid (RFC 3629: no overlongs, no surrogates). */
+static size_t utf8_sequence(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (n > len)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+        return 0;
+    return n;
+}
+
+char *otel_otlp__str(otel_otlp__arena_t *arena, otel_str_t s)
+{
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    size_t i = 0;
+    /* Fast path: ASCII, 8 bytes at a time (most keys and values). */
+    for (uint64_t w; i + 8 <= s.len; i += 8) {
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080ULL)
+            break;
+    }
+    while (i < s.len) { /* then byte-wise: the common all-valid string is copied as is */
+        size_t n = utf8_sequence(p + i, s.len - i);
+        if (n == 0)
+            break;
+        i += n;
+    }
+    if (i == s.len) {
+        char *out = otel_otlp__arena_alloc_raw(arena, s.len + 1);
+        if (out != NULL) {
+            if (s.len > 0)
+                memcpy(out, s.ptr, s.len);
+            out[s.len] = '\0';
+        }
+        return out;
+    }
+    /* Worst case every byte becomes the 3-byte U+FFFD. */
+    char *out = otel_otlp__arena_alloc(arena, s.len * 3 + 1), *o = out;
+    if (out == NULL)
+        return NULL;
+    for (i = 0; i < s.len;) {
+        size_t n = utf8_sequence(p + i, s.len - i);
+        if (n == 0) {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+            i++;
+        } else {
+            memcpy(o, p + i, n);
+            o += n;
+            i += n;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static pb_any_value_t *array_value(otel_otlp__arena_t *arena, const otel_value_t *v, pb_any_value_t *out)
+{
+    size_t n = v->type == OTEL_VALUE_STRING_ARRAY  ? v->u.strings.count
+               : v->type == OTEL_VALUE_BOOL_ARRAY  ? v->u.bools.count
+               : v->type == OTEL_VALUE_INT64_ARRAY ? v->u.int64s.count
+                                                   : v->u.doubles.count;
+    pb_array_value_t *array = PB_NEW(arena, pb_array_value_t, OPENTELEMETRY__PROTO__COMMON__V1__ARRAY_VALUE__INIT);
+    pb_any_value_t *items = otel_otlp__arena_alloc(arena, n * sizeof(pb_any_value_t));
+    pb_any_value_t **ptrs = otel_otlp__arena_alloc(arena, n * sizeof(pb_any_value_t *));
+    if (array == NULL || (n > 0 && (items == NULL || ptrs == NULL)))
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        pb_any_value_t *item = &items[i];
+        *item = (pb_any_value_t)OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__INIT;
+        switch (v->type) {
+        case OTEL_VALUE_STRING_ARRAY:
+            item->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
+            if ((item->string_value = otel_otlp__str(arena, v->u.strings.items[i])) == NULL)
+                return NULL;
+            break;
+        case OTEL_VALUE_BOOL_ARRAY:
+            item->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE;
+            item->bool_value = v->u.bools.items[i];
+            break;
+        case OTEL_VALUE_INT64_ARRAY:
+            item->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
+            item->int_value = v->u.int64s.items[i];
+            break;
+        default:
+            item->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE;
+            item->double_value = v->u.doubles.items[i];
+            break;
+        }
+        ptrs[i] = item;
+    }
+    array->n_values = n;
+    array->values = ptrs;
+    out->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_ARRAY_VALUE;
+    out->array_value = array;
+    return out;
+}
+
+/* Fills `out` (already INIT) from `v`. */
+static pb_any_value_t *fill_value(otel_otlp__arena_t *arena, const otel_value_t *v, pb_any_value_t *out)
+{
+    switch (v->type) {
+    case OTEL_VALUE_STRING:
+        out->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_STRING_VALUE;
+        return (out->string_value = otel_otlp__str(arena, v->u.string)) != NULL ? out : NULL;
+    case OTEL_VALUE_BOOL:
+        out->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE;
+        out->bool_value = v->u.boolean;
+        return out;
+    case OTEL_VALUE_INT64:
+        out->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_INT_VALUE;
+        out->int_value = v->u.int64;
+        return out;
+    case OTEL_VALUE_DOUBLE:
+        out->value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE;
+        out->double_value = v->u.dbl;
+        return out;
+    case OTEL_VALUE_STRING_ARRAY:
+    case OTEL_VALUE_BOOL_ARRAY:
+    case OTEL_VALUE_INT64_ARRAY:
+    case OTEL_VALUE_DOUBLE_ARRAY:
+        return array_value(arena, v, out);
+    default:
+        return out; /* the empty AnyValue */
+    }
+}
+
+pb_any_value_t *otel_otlp__value(otel_otlp__arena_t *arena, const otel_value_t *v)
+{
+    pb_any_value_t *out = PB_NEW(arena, pb_any_value_t, OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__INIT);
+    return out != NULL ? fill_value(arena, v, out) : NULL;
+}
+
+pb_key_value_t **otel_otlp__attributes(otel_otlp__arena_t *arena, const otel_attribute_t *attrs, size_t count, bool *ok)
+{
+    if (count == 0 || attrs == NULL)
+        return NULL;
+    /* One allocation per kind for the whole list. */
+    pb_key_value_t **ptrs = otel_otlp__arena_alloc(arena, count * sizeof(pb_key_value_t *));
+    pb_key_value_t *kvs = otel_otlp__arena_alloc(arena, count * sizeof(pb_key_value_t));
+    pb_any_value_t *values = otel_otlp__arena_alloc(arena, count * sizeof(pb_any_value_t));
+    if (ptrs == NULL || kvs == NULL || values == NULL) {
+        *ok = false;
+        return NULL;
+    }
+    for (size_t i = 0; i < count; i++) {
+        kvs[i] = (pb_key_value_t)OPENTELEMETRY__PROTO__COMMON__V1__KEY_VALUE__INIT;
+        values[i] = (pb_any_value_t)OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__INIT;
+        kvs[i].key = otel_otlp__str(arena, attrs[i].key);
+        kvs[i].value = fill_value(arena, &attrs[i].value, &values[i]);
+        if (kvs[i].key == NULL || kvs[i].value == NULL) {
+            *ok = false;
+            return NULL;
+        }
+        ptrs[i] = &kvs[i];
+    }
+    return ptrs;
+}
+
+pb_resource_t *otel_otlp__resource(otel_otlp__arena_t *arena, const otel_resource_t *resource)
+{
+    pb_resource_t *r = PB_NEW(arena, pb_resource_t, OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT);
+    if (r == NULL)
+        return NULL;
+    size_t n = otel_resource_attribute_count(resource);
+    if (n == 0)
+        return r;
+    otel_attribute_t *flat = otel_otlp__arena_alloc(arena, n * sizeof(*flat));
+    if (flat == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        flat[i] = *otel_resource_attribute(resource, i);
+    bool ok = true;
+    r->attributes = otel_otlp__attributes(arena, flat, n, &ok);
+    r->n_attributes = n;
+    return ok ? r : NULL;
+}
+
+pb_scope_t *otel_otlp__scope(otel_otlp__arena_t *arena, const otel_scope_t *scope)
+{
+    pb_scope_t *s = PB_NEW(arena, pb_scope_t, OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
+    if (s == NULL || (s->name = otel_otlp__str(arena, scope->name)) == NULL ||
+        (s->version = otel_otlp__str(arena, scope->version)) == NULL)
+        return NULL;
+    bool ok = true;
+    s->attributes = otel_otlp__attributes(arena, scope->attributes, scope->attribute_count, &ok);
+    s->n_attributes = scope->attributes ? scope->attribute_count : 0;
+    return ok ? s : NULL;
+}
+
+bool otel_otlp__pack(const ProtobufCMessage *msg, otel_otlp__buffer_t *out)
+{
+    size_t size = protobuf_c_message_get_packed_size(msg);
+    if (!otel_otlp__buffer_reserve(out, size ? size : 1))
+        return false;
+    out->len = protobuf_c_message_pack(msg, out->data);
+    return true;
+}
+
+bool otel_otlp__group(otel_otlp__arena_t *arena, const void *const *items, size_t count, size_t resource_offset,
+                      size_t scope_offset, otel_otlp__grouping_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->groups = otel_otlp__arena_alloc(arena, count * sizeof(otel_otlp__group_t));
+    out->item_group = otel_otlp__arena_alloc(arena, count * sizeof(uint32_t));
+    const otel_resource_t **resources = otel_otlp__arena_alloc(arena, count * sizeof(*resources));
+    out->scopes_per_resource = otel_otlp__arena_alloc(arena, count * sizeof(size_t));
+    if (count > 0 &&
+        (out->groups == NULL || out->item_group == NULL || resources == NULL || out->scopes_per_resource == NULL))
+        return false;
+    size_t last = 0;
+    for (size_t i = 0; i < count; i++) {
+        const char *item = items[i];
+        const otel_resource_t *res = *(const otel_resource_t *const *)(item + resource_offset);
+        const otel_scope_t *scope = *(const otel_scope_t *const *)(item + scope_offset);
+        size_t g = last; /* batches are usually one long run of the same pair */
+        if (out->group_count == 0 || out->groups[g].resource != res || out->groups[g].scope != scope) {
+            for (g = 0; g < out->group_count; g++)
+                if (out->groups[g].resource == res && out->groups[g].scope == scope)
+                    break;
+            if (g == out->group_count) {
+                size_t r;
+                for (r = 0; r < out->resource_count; r++)
+                    if (resources[r] == res)
+                        break;
+                if (r == out->resource_count)
+                    resources[out->resource_count++] = res;
+                out->groups[g] = (otel_otlp__group_t){
+                    .resource = res, .scope = scope, .resource_index = r, .scope_index = out->scopes_per_resource[r]++};
+                out->group_count++;
+            }
+        }
+        out->groups[g].count++;
+        out->item_group[i] = (uint32_t)g;
+        last = g;
+    }
+    return true;
+}
