@@ -58,7 +58,7 @@ static int encode_bench(int iterations)
         s->end_time_unix_ns += otel_random__u64() % 100000000;
         ptrs[i] = s;
     }
-    otel_otlp__arena_t arena = {0};
+    otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
     uint64_t runs[5];
     for (int r = 0; r < 5; r++) {
@@ -80,7 +80,7 @@ static int encode_bench(int iterations)
            (double)runs[0] / ((double)iterations * BATCH), (double)runs[4] / ((double)iterations * BATCH),
            (double)buf.len / BATCH, (double)zlen / BATCH, buf.len, (unsigned long)zlen);
     free(z);
-    otel_otlp__arena_dispose(&arena);
+    otel_arena__dispose(&arena);
     otel_otlp__buffer_dispose(&buf);
     otel_resource_destroy(res);
     return 0;

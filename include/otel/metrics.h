@@ -239,8 +239,9 @@ OTEL_API otel_status_t otel_console_metric_exporter_create(FILE *out, otel_tempo
 typedef otel_status_t (*otel_metric_exporter_factory_t)(otel_metric_exporter_t *exporter);
 
 /**
- * Makes OTEL_METRICS_EXPORTER=`name` select `factory` (the OTLP module registers "otlp"). Registering a name
- * again replaces the factory. At most 8 names. Call before otel_metrics_setup_from_env; not thread-safe.
+ * Makes OTEL_METRICS_EXPORTER=`name` select `factory` (the OTLP module registers "otlp"). `name` must be a
+ * static string; registering a name again replaces the factory. At most 16 names; "none" is reserved. Call
+ * before otel_metrics_setup_from_env; not thread-safe.
  */
 OTEL_API otel_status_t otel_metric_exporter_register(const char *name, otel_metric_exporter_factory_t factory);
 

@@ -114,10 +114,10 @@ static int emit_spans(const char *endpoint, const char *dir, otel_resource_t *re
     client.parent_span_id = server.span_id;
     const otel_span_data_t *spans[2] = {&server, &client};
 
-    otel_otlp__arena_t arena = {0};
+    otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
     int rc = otel_otlp__encode_spans(&arena, spans, 2, &buf) != OTEL_OK || dump(dir, "traces.bin", &buf);
-    otel_otlp__arena_dispose(&arena);
+    otel_arena__dispose(&arena);
     otel_otlp__buffer_dispose(&buf);
 
     otel_otlp_options_t o = options_for(endpoint);
@@ -226,11 +226,11 @@ static int emit_metrics(const char *endpoint, const char *dir, otel_resource_t *
                                   .metric_count = 5};
     otel_metrics_data_t data = {.resource = res, .scopes = &scope, .scope_count = 1};
 
-    otel_otlp__arena_t arena = {0};
+    otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
     size_t points;
     int rc = otel_otlp__encode_metrics(&arena, &data, &buf, &points) != OTEL_OK || dump(dir, "metrics.bin", &buf);
-    otel_otlp__arena_dispose(&arena);
+    otel_arena__dispose(&arena);
     otel_otlp__buffer_dispose(&buf);
 
     otel_otlp_options_t o = options_for(endpoint);
@@ -319,10 +319,10 @@ static int emit_logs(const char *endpoint, const char *dir, otel_resource_t *res
                                  .resource = res,
                                  .scope = &scope};
     const otel_log_record_data_t *recs[2] = {&d1, &d2};
-    otel_otlp__arena_t arena = {0};
+    otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
     int rc = otel_otlp__encode_logs(&arena, recs, 2, &buf) != OTEL_OK || dump(dir, "logs.bin", &buf);
-    otel_otlp__arena_dispose(&arena);
+    otel_arena__dispose(&arena);
     otel_otlp__buffer_dispose(&buf);
     return rc || st1 != OTEL_OK || st2 != OTEL_OK || st3 != OTEL_OK || stats.records_exported != 2;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Chunked bump allocator with chunk reuse, and attribute deep copies into it. */
+/* The chunked bump arena (chunks reused across resets, doubling up to 64 KiB) and attribute deep copies into it. */
 #include <stdlib.h>
 #include <string.h>
 #include "arena_internal.h"
 
 #define CHUNK_MIN 1024u
+#define CHUNK_MAX (64u * 1024u) /* doubling stops here; bigger requests get a chunk of their own size */
 
 struct otel_arena__chunk {
     otel_arena__chunk_t *next;
@@ -12,9 +13,12 @@ struct otel_arena__chunk {
     _Alignas(8) char data[];
 };
 
-static otel_arena__chunk_t *chunk_new(size_t size)
+/* A chunk for `size` bytes (already rounded to 8) appended after `last` (NULL: the first chunk). */
+static otel_arena__chunk_t *chunk_new(const otel_arena__chunk_t *last, size_t size)
 {
-    size_t cap = size < CHUNK_MIN ? CHUNK_MIN : (size + 7) & ~(size_t)7;
+    size_t cap = last == NULL ? CHUNK_MIN : last->cap >= CHUNK_MAX / 2 ? CHUNK_MAX : last->cap * 2;
+    if (cap < size)
+        cap = size;
     otel_arena__chunk_t *c = malloc(sizeof(*c) + cap);
     if (c != NULL) {
         c->next = NULL;
@@ -32,7 +36,7 @@ void *otel_arena__alloc_slow(otel_arena_t *arena, size_t size)
         next = next->next;
     }
     if (next == NULL) {
-        next = chunk_new(size);
+        next = chunk_new(prev, size);
         if (next == NULL)
             return NULL;
         if (prev != NULL)

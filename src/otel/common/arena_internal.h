@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A chunked bump allocator whose chunks survive reset, and deep copies of attributes into it. */
+/* The one bump arena of otelc (span/resource strings, metric collections, OTLP encoding) and attribute copies. */
 #ifndef OTEL_ARENA_INTERNAL_H
 #define OTEL_ARENA_INTERNAL_H
 
@@ -9,8 +9,10 @@
 typedef struct otel_arena__chunk otel_arena__chunk_t;
 
 /**
- * Zero-initialise to use. Allocations never move; otel_arena__reset makes all chunks reusable
- * (no free), so a recycled owner allocates nothing in the steady state.
+ * Zero-initialise to use. Allocations never move; otel_arena__reset makes the chunks it keeps reusable
+ * (no free), so a recycled owner allocates nothing in the steady state. New chunks double in size from
+ * 1 KiB up to 64 KiB (or the request's size), so small owners (a span) stay small and big ones (an
+ * export) take few mallocs. Not thread-safe: one owner at a time.
  */
 typedef struct otel_arena {
     otel_arena__chunk_t *head;
@@ -34,6 +36,14 @@ static inline void *otel_arena__alloc(otel_arena_t *arena, size_t size)
     }
     return otel_arena__alloc_slow(arena, size);
 }
+/** `size` zeroed bytes aligned to 8, or NULL on allocation failure. */
+static inline void *otel_arena__calloc(otel_arena_t *arena, size_t size)
+{
+    void *p = otel_arena__alloc(arena, size);
+    if (p != NULL)
+        memset(p, 0, size);
+    return p;
+}
 /** A copy of `s` (not NUL-terminated unless `nul`), or the empty slice on failure/empty input. */
 otel_str_t otel_arena__strdup(otel_arena_t *arena, otel_str_t s, bool nul);
 
@@ -48,7 +58,10 @@ static inline otel_str_t otel_arena__strndup(otel_arena_t *arena, otel_str_t s)
     memcpy(p, s.ptr, s.len);
     return (otel_str_t){p, s.len};
 }
-/** Forgets every allocation; keeps chunks up to `keep_bytes` in total, frees the rest. */
+/**
+ * Forgets every allocation; keeps chunks up to `keep_bytes` in total (at least the first; SIZE_MAX keeps
+ * all), frees the rest.
+ */
 void otel_arena__reset(otel_arena_t *arena, size_t keep_bytes);
 /** Frees every chunk. NULL-safe. */
 void otel_arena__dispose(otel_arena_t *arena);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "common/text_internal.h"
 #include "config/env_internal.h"
 #include "export/otlp_internal.h"
 
@@ -130,35 +131,21 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
     return OTEL_OK;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* A copy of [p, p+len) with surrounding whitespace removed, percent-decoded when `decode`. */
+/* A copy of [p, p+len) with surrounding whitespace removed, percent-decoded (leniently) when `decode`. */
 static char *dup_trimmed(const char *p, size_t len, bool decode, bool lower)
 {
-    while (len > 0 && isspace((unsigned char)*p))
-        p++, len--;
-    while (len > 0 && isspace((unsigned char)p[len - 1]))
-        len--;
-    char *out = malloc(len + 1), *o = out;
+    otel_str_t s = otel_str__trim_space((otel_str_t){p, len});
+    char *out = malloc(s.len + 1);
     if (out == NULL)
         return NULL;
-    for (size_t i = 0; i < len; i++) {
-        int hi, lo;
-        if (decode && p[i] == '%' && i + 2 < len && (hi = hex_digit(p[i + 1])) >= 0 &&
-            (lo = hex_digit(p[i + 2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            *o++ = lower ? (char)tolower((unsigned char)p[i]) : p[i];
-        }
-    }
-    *o = '\0';
+    size_t n = s.len;
+    if (decode)
+        n = (size_t)otel_str__percent_decode(s.ptr, s.len, out, false);
+    else
+        memcpy(out, s.ptr, s.len);
+    for (size_t i = 0; lower && i < n; i++)
+        out[i] = (char)tolower((unsigned char)out[i]);
+    out[n] = '\0';
     return out;
 }
 

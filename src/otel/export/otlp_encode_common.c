@@ -31,7 +31,7 @@ static size_t utf8_sequence(const unsigned char *s, size_t len)
     return n;
 }
 
-char *otel_otlp__str(otel_otlp__arena_t *arena, otel_str_t s)
+char *otel_otlp__str(otel_arena_t *arena, otel_str_t s)
 {
     const unsigned char *p = (const unsigned char *)s.ptr;
     size_t i = 0;
@@ -48,7 +48,7 @@ char *otel_otlp__str(otel_otlp__arena_t *arena, otel_str_t s)
         i += n;
     }
     if (i == s.len) {
-        char *out = otel_otlp__arena_alloc_raw(arena, s.len + 1);
+        char *out = otel_arena__alloc(arena, s.len + 1);
         if (out != NULL) {
             if (s.len > 0)
                 memcpy(out, s.ptr, s.len);
@@ -57,7 +57,7 @@ char *otel_otlp__str(otel_otlp__arena_t *arena, otel_str_t s)
         return out;
     }
     /* Worst case every byte becomes the 3-byte U+FFFD. */
-    char *out = otel_otlp__arena_alloc(arena, s.len * 3 + 1), *o = out;
+    char *out = otel_arena__calloc(arena, s.len * 3 + 1), *o = out;
     if (out == NULL)
         return NULL;
     for (i = 0; i < s.len;) {
@@ -76,15 +76,15 @@ char *otel_otlp__str(otel_otlp__arena_t *arena, otel_str_t s)
     return out;
 }
 
-static pb_any_value_t *array_value(otel_otlp__arena_t *arena, const otel_value_t *v, pb_any_value_t *out)
+static pb_any_value_t *array_value(otel_arena_t *arena, const otel_value_t *v, pb_any_value_t *out)
 {
     size_t n = v->type == OTEL_VALUE_STRING_ARRAY  ? v->u.strings.count
                : v->type == OTEL_VALUE_BOOL_ARRAY  ? v->u.bools.count
                : v->type == OTEL_VALUE_INT64_ARRAY ? v->u.int64s.count
                                                    : v->u.doubles.count;
     pb_array_value_t *array = PB_NEW(arena, pb_array_value_t, OPENTELEMETRY__PROTO__COMMON__V1__ARRAY_VALUE__INIT);
-    pb_any_value_t *items = otel_otlp__arena_alloc(arena, n * sizeof(pb_any_value_t));
-    pb_any_value_t **ptrs = otel_otlp__arena_alloc(arena, n * sizeof(pb_any_value_t *));
+    pb_any_value_t *items = otel_arena__calloc(arena, n * sizeof(pb_any_value_t));
+    pb_any_value_t **ptrs = otel_arena__calloc(arena, n * sizeof(pb_any_value_t *));
     if (array == NULL || (n > 0 && (items == NULL || ptrs == NULL)))
         return NULL;
     for (size_t i = 0; i < n; i++) {
@@ -119,7 +119,7 @@ static pb_any_value_t *array_value(otel_otlp__arena_t *arena, const otel_value_t
 }
 
 /* Fills `out` (already INIT) from `v`. */
-static pb_any_value_t *fill_value(otel_otlp__arena_t *arena, const otel_value_t *v, pb_any_value_t *out)
+static pb_any_value_t *fill_value(otel_arena_t *arena, const otel_value_t *v, pb_any_value_t *out)
 {
     switch (v->type) {
     case OTEL_VALUE_STRING:
@@ -147,20 +147,20 @@ static pb_any_value_t *fill_value(otel_otlp__arena_t *arena, const otel_value_t 
     }
 }
 
-pb_any_value_t *otel_otlp__value(otel_otlp__arena_t *arena, const otel_value_t *v)
+pb_any_value_t *otel_otlp__value(otel_arena_t *arena, const otel_value_t *v)
 {
     pb_any_value_t *out = PB_NEW(arena, pb_any_value_t, OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__INIT);
     return out != NULL ? fill_value(arena, v, out) : NULL;
 }
 
-pb_key_value_t **otel_otlp__attributes(otel_otlp__arena_t *arena, const otel_attribute_t *attrs, size_t count, bool *ok)
+pb_key_value_t **otel_otlp__attributes(otel_arena_t *arena, const otel_attribute_t *attrs, size_t count, bool *ok)
 {
     if (count == 0 || attrs == NULL)
         return NULL;
     /* One allocation per kind for the whole list. */
-    pb_key_value_t **ptrs = otel_otlp__arena_alloc(arena, count * sizeof(pb_key_value_t *));
-    pb_key_value_t *kvs = otel_otlp__arena_alloc(arena, count * sizeof(pb_key_value_t));
-    pb_any_value_t *values = otel_otlp__arena_alloc(arena, count * sizeof(pb_any_value_t));
+    pb_key_value_t **ptrs = otel_arena__calloc(arena, count * sizeof(pb_key_value_t *));
+    pb_key_value_t *kvs = otel_arena__calloc(arena, count * sizeof(pb_key_value_t));
+    pb_any_value_t *values = otel_arena__calloc(arena, count * sizeof(pb_any_value_t));
     if (ptrs == NULL || kvs == NULL || values == NULL) {
         *ok = false;
         return NULL;
@@ -179,7 +179,7 @@ pb_key_value_t **otel_otlp__attributes(otel_otlp__arena_t *arena, const otel_att
     return ptrs;
 }
 
-pb_resource_t *otel_otlp__resource(otel_otlp__arena_t *arena, const otel_resource_t *resource)
+pb_resource_t *otel_otlp__resource(otel_arena_t *arena, const otel_resource_t *resource)
 {
     pb_resource_t *r = PB_NEW(arena, pb_resource_t, OPENTELEMETRY__PROTO__RESOURCE__V1__RESOURCE__INIT);
     if (r == NULL)
@@ -187,7 +187,7 @@ pb_resource_t *otel_otlp__resource(otel_otlp__arena_t *arena, const otel_resourc
     size_t n = otel_resource_attribute_count(resource);
     if (n == 0)
         return r;
-    otel_attribute_t *flat = otel_otlp__arena_alloc(arena, n * sizeof(*flat));
+    otel_attribute_t *flat = otel_arena__calloc(arena, n * sizeof(*flat));
     if (flat == NULL)
         return NULL;
     for (size_t i = 0; i < n; i++)
@@ -198,7 +198,7 @@ pb_resource_t *otel_otlp__resource(otel_otlp__arena_t *arena, const otel_resourc
     return ok ? r : NULL;
 }
 
-pb_scope_t *otel_otlp__scope(otel_otlp__arena_t *arena, const otel_scope_t *scope)
+pb_scope_t *otel_otlp__scope(otel_arena_t *arena, const otel_scope_t *scope)
 {
     pb_scope_t *s = PB_NEW(arena, pb_scope_t, OPENTELEMETRY__PROTO__COMMON__V1__INSTRUMENTATION_SCOPE__INIT);
     if (s == NULL || (s->name = otel_otlp__str(arena, scope->name)) == NULL ||
@@ -219,14 +219,14 @@ bool otel_otlp__pack(const ProtobufCMessage *msg, otel_otlp__buffer_t *out)
     return true;
 }
 
-bool otel_otlp__group(otel_otlp__arena_t *arena, const void *const *items, size_t count, size_t resource_offset,
+bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t count, size_t resource_offset,
                       size_t scope_offset, otel_otlp__grouping_t *out)
 {
     memset(out, 0, sizeof(*out));
-    out->groups = otel_otlp__arena_alloc(arena, count * sizeof(otel_otlp__group_t));
-    out->item_group = otel_otlp__arena_alloc(arena, count * sizeof(uint32_t));
-    const otel_resource_t **resources = otel_otlp__arena_alloc(arena, count * sizeof(*resources));
-    out->scopes_per_resource = otel_otlp__arena_alloc(arena, count * sizeof(size_t));
+    out->groups = otel_arena__calloc(arena, count * sizeof(otel_otlp__group_t));
+    out->item_group = otel_arena__calloc(arena, count * sizeof(uint32_t));
+    const otel_resource_t **resources = otel_arena__calloc(arena, count * sizeof(*resources));
+    out->scopes_per_resource = otel_arena__calloc(arena, count * sizeof(size_t));
     if (count > 0 &&
         (out->groups == NULL || out->item_group == NULL || resources == NULL || out->scopes_per_resource == NULL))
         return false;

@@ -23,7 +23,7 @@ typedef Opentelemetry__Proto__Resource__V1__Resource pb_resource_t;
 /** A zeroed protobuf-c message of `type` in `arena`, initialised with its INIT macro; NULL on OOM. */
 #define PB_NEW(arena, type, init)                                                                                      \
     __extension__({                                                                                                    \
-        type *m_ = otel_otlp__arena_alloc((arena), sizeof(type));                                                      \
+        type *m_ = otel_arena__calloc((arena), sizeof(type));                                                          \
         if (m_ != NULL)                                                                                                \
             *m_ = (type)init;                                                                                          \
         m_;                                                                                                            \
@@ -31,34 +31,33 @@ typedef Opentelemetry__Proto__Resource__V1__Resource pb_resource_t;
 
 /** A NUL-terminated copy of `s` in the arena (protobuf-c strings), invalid UTF-8 replaced by U+FFFD
  * (the Collector rejects a whole request over one bad string). NULL on OOM. */
-char *otel_otlp__str(otel_otlp__arena_t *arena, otel_str_t s);
+char *otel_otlp__str(otel_arena_t *arena, otel_str_t s);
 
 /** An AnyValue for `v` (empty AnyValue for OTEL_VALUE_EMPTY). NULL on OOM. */
-pb_any_value_t *otel_otlp__value(otel_otlp__arena_t *arena, const otel_value_t *v);
+pb_any_value_t *otel_otlp__value(otel_arena_t *arena, const otel_value_t *v);
 
 /** KeyValue pointers for `count` attributes (NULL when count is 0). Sets *ok=false on OOM. */
-pb_key_value_t **otel_otlp__attributes(otel_otlp__arena_t *arena, const otel_attribute_t *attrs, size_t count,
-                                       bool *ok);
+pb_key_value_t **otel_otlp__attributes(otel_arena_t *arena, const otel_attribute_t *attrs, size_t count, bool *ok);
 
-pb_resource_t *otel_otlp__resource(otel_otlp__arena_t *arena, const otel_resource_t *resource);
-pb_scope_t *otel_otlp__scope(otel_otlp__arena_t *arena, const otel_scope_t *scope);
+pb_resource_t *otel_otlp__resource(otel_arena_t *arena, const otel_resource_t *resource);
+pb_scope_t *otel_otlp__scope(otel_arena_t *arena, const otel_scope_t *scope);
 
 /**
  * Encodes an ExportLogsServiceRequest for `records` (grouped by resource, then scope; order kept)
  * into `out` (len set). The arena is reset first. OTEL_ERR_NO_MEMORY on allocation failure.
  */
-otel_status_t otel_otlp__encode_logs(otel_otlp__arena_t *arena, const otel_log_record_data_t *const *records,
-                                     size_t count, otel_otlp__buffer_t *out);
+otel_status_t otel_otlp__encode_logs(otel_arena_t *arena, const otel_log_record_data_t *const *records, size_t count,
+                                     otel_otlp__buffer_t *out);
 /** Same for spans: an ExportTraceServiceRequest. */
-otel_status_t otel_otlp__encode_spans(otel_otlp__arena_t *arena, const otel_span_data_t *const *spans, size_t count,
+otel_status_t otel_otlp__encode_spans(otel_arena_t *arena, const otel_span_data_t *const *spans, size_t count,
                                       otel_otlp__buffer_t *out);
 
 /**
  * Same for a metrics collection: an ExportMetricsServiceRequest; `*point_count` is the number of
  * data points encoded (0: nothing to send).
  */
-otel_status_t otel_otlp__encode_metrics(otel_otlp__arena_t *arena, const otel_metrics_data_t *data,
-                                        otel_otlp__buffer_t *out, size_t *point_count);
+otel_status_t otel_otlp__encode_metrics(otel_arena_t *arena, const otel_metrics_data_t *data, otel_otlp__buffer_t *out,
+                                        size_t *point_count);
 
 /** Packs `msg` into `out`; false on OOM. */
 bool otel_otlp__pack(const ProtobufCMessage *msg, otel_otlp__buffer_t *out);
@@ -86,7 +85,7 @@ typedef struct otel_otlp__grouping {
  * `const otel_resource_t *` at `resource_offset` and `const otel_scope_t *` at `scope_offset`.
  * All arrays live in the arena. False on OOM.
  */
-bool otel_otlp__group(otel_otlp__arena_t *arena, const void *const *items, size_t count, size_t resource_offset,
+bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t count, size_t resource_offset,
                       size_t scope_offset, otel_otlp__grouping_t *out);
 
 #endif

@@ -9,7 +9,7 @@ typedef Opentelemetry__Proto__Logs__V1__ScopeLogs pb_scope_logs_t;
 typedef Opentelemetry__Proto__Logs__V1__ResourceLogs pb_resource_logs_t;
 typedef Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest pb_logs_request_t;
 
-static bool encode_record(otel_otlp__arena_t *arena, const otel_log_record_data_t *r, pb_log_record_t *out)
+static bool encode_record(otel_arena_t *arena, const otel_log_record_data_t *r, pb_log_record_t *out)
 {
     *out = (pb_log_record_t)OPENTELEMETRY__PROTO__LOGS__V1__LOG_RECORD__INIT;
     out->time_unix_nano = r->timestamp_ns;
@@ -43,19 +43,19 @@ static bool encode_record(otel_otlp__arena_t *arena, const otel_log_record_data_
     return ok;
 }
 
-otel_status_t otel_otlp__encode_logs(otel_otlp__arena_t *arena, const otel_log_record_data_t *const *records,
-                                     size_t count, otel_otlp__buffer_t *out)
+otel_status_t otel_otlp__encode_logs(otel_arena_t *arena, const otel_log_record_data_t *const *records, size_t count,
+                                     otel_otlp__buffer_t *out)
 {
-    otel_otlp__arena_reset(arena);
+    otel_arena__reset(arena, SIZE_MAX);
     otel_otlp__grouping_t g;
     if (!otel_otlp__group(arena, (const void *const *)records, count, offsetof(otel_log_record_data_t, resource),
                           offsetof(otel_log_record_data_t, scope), &g))
         return OTEL_ERR_NO_MEMORY;
 
     pb_logs_request_t request = OPENTELEMETRY__PROTO__COLLECTOR__LOGS__V1__EXPORT_LOGS_SERVICE_REQUEST__INIT;
-    pb_resource_logs_t **rls = otel_otlp__arena_alloc(arena, g.resource_count * sizeof(*rls));
-    pb_scope_logs_t **sls = otel_otlp__arena_alloc(arena, g.group_count * sizeof(*sls));
-    pb_log_record_t *bodies = otel_otlp__arena_alloc(arena, count * sizeof(*bodies));
+    pb_resource_logs_t **rls = otel_arena__calloc(arena, g.resource_count * sizeof(*rls));
+    pb_scope_logs_t **sls = otel_arena__calloc(arena, g.group_count * sizeof(*sls));
+    pb_log_record_t *bodies = otel_arena__calloc(arena, count * sizeof(*bodies));
     if (count > 0 && (rls == NULL || sls == NULL || bodies == NULL))
         return OTEL_ERR_NO_MEMORY;
     for (size_t i = 0; i < g.group_count; i++) {
@@ -69,7 +69,7 @@ otel_status_t otel_otlp__encode_logs(otel_otlp__arena_t *arena, const otel_log_r
             if ((rl->schema_url = otel_otlp__str(arena, schema)) == NULL)
                 return OTEL_ERR_NO_MEMORY;
             rl->n_scope_logs = 0;
-            rl->scope_logs = otel_otlp__arena_alloc(arena, g.scopes_per_resource[grp->resource_index] * sizeof(void *));
+            rl->scope_logs = otel_arena__calloc(arena, g.scopes_per_resource[grp->resource_index] * sizeof(void *));
             if (rl->scope_logs == NULL)
                 return OTEL_ERR_NO_MEMORY;
             rls[grp->resource_index] = rl;
@@ -77,7 +77,7 @@ otel_status_t otel_otlp__encode_logs(otel_otlp__arena_t *arena, const otel_log_r
         pb_scope_logs_t *sl = PB_NEW(arena, pb_scope_logs_t, OPENTELEMETRY__PROTO__LOGS__V1__SCOPE_LOGS__INIT);
         if (sl == NULL || (sl->scope = otel_otlp__scope(arena, grp->scope)) == NULL ||
             (sl->schema_url = otel_otlp__str(arena, grp->scope->schema_url)) == NULL ||
-            (sl->log_records = otel_otlp__arena_alloc(arena, grp->count * sizeof(void *))) == NULL)
+            (sl->log_records = otel_arena__calloc(arena, grp->count * sizeof(void *))) == NULL)
             return OTEL_ERR_NO_MEMORY;
         rl->scope_logs[rl->n_scope_logs++] = sl;
         sls[i] = sl;

@@ -18,12 +18,12 @@ typedef Opentelemetry__Proto__Metrics__V1__ExponentialHistogramDataPoint__Bucket
 typedef Opentelemetry__Proto__Metrics__V1__Exemplar pb_exemplar_t;
 typedef Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest pb_metrics_request_t;
 
-static pb_exemplar_t **encode_exemplars(otel_otlp__arena_t *arena, const otel_metric_point_t *p, bool *ok)
+static pb_exemplar_t **encode_exemplars(otel_arena_t *arena, const otel_metric_point_t *p, bool *ok)
 {
     if (p->exemplar_count == 0 || p->exemplars == NULL)
         return NULL;
-    pb_exemplar_t *ex = otel_otlp__arena_alloc(arena, p->exemplar_count * sizeof(*ex));
-    pb_exemplar_t **ptrs = otel_otlp__arena_alloc(arena, p->exemplar_count * sizeof(*ptrs));
+    pb_exemplar_t *ex = otel_arena__calloc(arena, p->exemplar_count * sizeof(*ex));
+    pb_exemplar_t **ptrs = otel_arena__calloc(arena, p->exemplar_count * sizeof(*ptrs));
     if (ex == NULL || ptrs == NULL) {
         *ok = false;
         return NULL;
@@ -51,10 +51,10 @@ static pb_exemplar_t **encode_exemplars(otel_otlp__arena_t *arena, const otel_me
     return ptrs;
 }
 
-static bool encode_number_points(otel_otlp__arena_t *arena, const otel_metric_data_t *m, pb_number_point_t ***out)
+static bool encode_number_points(otel_arena_t *arena, const otel_metric_data_t *m, pb_number_point_t ***out)
 {
-    pb_number_point_t *pts = otel_otlp__arena_alloc(arena, m->point_count * sizeof(*pts));
-    pb_number_point_t **ptrs = otel_otlp__arena_alloc(arena, m->point_count * sizeof(*ptrs));
+    pb_number_point_t *pts = otel_arena__calloc(arena, m->point_count * sizeof(*pts));
+    pb_number_point_t **ptrs = otel_arena__calloc(arena, m->point_count * sizeof(*ptrs));
     if (pts == NULL || ptrs == NULL)
         return false;
     bool ok = true;
@@ -80,10 +80,10 @@ static bool encode_number_points(otel_otlp__arena_t *arena, const otel_metric_da
     return ok;
 }
 
-static bool encode_histogram_points(otel_otlp__arena_t *arena, const otel_metric_data_t *m, pb_histogram_point_t ***out)
+static bool encode_histogram_points(otel_arena_t *arena, const otel_metric_data_t *m, pb_histogram_point_t ***out)
 {
-    pb_histogram_point_t *pts = otel_otlp__arena_alloc(arena, m->point_count * sizeof(*pts));
-    pb_histogram_point_t **ptrs = otel_otlp__arena_alloc(arena, m->point_count * sizeof(*ptrs));
+    pb_histogram_point_t *pts = otel_arena__calloc(arena, m->point_count * sizeof(*pts));
+    pb_histogram_point_t **ptrs = otel_arena__calloc(arena, m->point_count * sizeof(*ptrs));
     if (pts == NULL || ptrs == NULL)
         return false;
     bool ok = true;
@@ -118,7 +118,7 @@ static bool encode_histogram_points(otel_otlp__arena_t *arena, const otel_metric
     return ok;
 }
 
-static pb_buckets_t *encode_buckets(otel_otlp__arena_t *arena, const otel_exp_histogram_buckets_t *b)
+static pb_buckets_t *encode_buckets(otel_arena_t *arena, const otel_exp_histogram_buckets_t *b)
 {
     pb_buckets_t *out = PB_NEW(arena, pb_buckets_t, PB(EXPONENTIAL_HISTOGRAM_DATA_POINT__BUCKETS__INIT));
     if (out != NULL) {
@@ -129,10 +129,10 @@ static pb_buckets_t *encode_buckets(otel_otlp__arena_t *arena, const otel_exp_hi
     return out;
 }
 
-static bool encode_exp_points(otel_otlp__arena_t *arena, const otel_metric_data_t *m, pb_exp_point_t ***out)
+static bool encode_exp_points(otel_arena_t *arena, const otel_metric_data_t *m, pb_exp_point_t ***out)
 {
-    pb_exp_point_t *pts = otel_otlp__arena_alloc(arena, m->point_count * sizeof(*pts));
-    pb_exp_point_t **ptrs = otel_otlp__arena_alloc(arena, m->point_count * sizeof(*ptrs));
+    pb_exp_point_t *pts = otel_arena__calloc(arena, m->point_count * sizeof(*pts));
+    pb_exp_point_t **ptrs = otel_arena__calloc(arena, m->point_count * sizeof(*ptrs));
     if (pts == NULL || ptrs == NULL)
         return false;
     bool ok = true;
@@ -168,7 +168,7 @@ static bool encode_exp_points(otel_otlp__arena_t *arena, const otel_metric_data_
     return ok;
 }
 
-static bool encode_metric(otel_otlp__arena_t *arena, const otel_metric_data_t *m, pb_metric_t *o)
+static bool encode_metric(otel_arena_t *arena, const otel_metric_data_t *m, pb_metric_t *o)
 {
     *o = (pb_metric_t)PB(METRIC__INIT);
     if ((o->name = otel_otlp__str(arena, m->name)) == NULL ||
@@ -222,18 +222,18 @@ static bool encode_metric(otel_otlp__arena_t *arena, const otel_metric_data_t *m
     return false;
 }
 
-otel_status_t otel_otlp__encode_metrics(otel_otlp__arena_t *arena, const otel_metrics_data_t *data,
-                                        otel_otlp__buffer_t *out, size_t *point_count)
+otel_status_t otel_otlp__encode_metrics(otel_arena_t *arena, const otel_metrics_data_t *data, otel_otlp__buffer_t *out,
+                                        size_t *point_count)
 {
-    otel_otlp__arena_reset(arena);
+    otel_arena__reset(arena, SIZE_MAX);
     *point_count = 0;
     pb_metrics_request_t request = OPENTELEMETRY__PROTO__COLLECTOR__METRICS__V1__EXPORT_METRICS_SERVICE_REQUEST__INIT;
     pb_resource_metrics_t *rm = PB_NEW(arena, pb_resource_metrics_t, PB(RESOURCE_METRICS__INIT));
     if (rm == NULL || (rm->resource = otel_otlp__resource(arena, data->resource)) == NULL ||
         (rm->schema_url = otel_otlp__str(arena, otel_resource_schema_url(data->resource))) == NULL)
         return OTEL_ERR_NO_MEMORY;
-    pb_scope_metrics_t *sms = otel_otlp__arena_alloc(arena, data->scope_count * sizeof(*sms));
-    rm->scope_metrics = otel_otlp__arena_alloc(arena, data->scope_count * sizeof(pb_scope_metrics_t *));
+    pb_scope_metrics_t *sms = otel_arena__calloc(arena, data->scope_count * sizeof(*sms));
+    rm->scope_metrics = otel_arena__calloc(arena, data->scope_count * sizeof(pb_scope_metrics_t *));
     if (data->scope_count > 0 && (sms == NULL || rm->scope_metrics == NULL))
         return OTEL_ERR_NO_MEMORY;
     for (size_t s = 0; s < data->scope_count; s++) {
@@ -244,8 +244,8 @@ otel_status_t otel_otlp__encode_metrics(otel_otlp__arena_t *arena, const otel_me
         *sm = (pb_scope_metrics_t)PB(SCOPE_METRICS__INIT);
         otel_scope_t scope = {sc->scope_name, sc->scope_version, sc->scope_schema_url, sc->scope_attributes,
                               sc->scope_attribute_count};
-        pb_metric_t *metrics = otel_otlp__arena_alloc(arena, sc->metric_count * sizeof(*metrics));
-        sm->metrics = otel_otlp__arena_alloc(arena, sc->metric_count * sizeof(pb_metric_t *));
+        pb_metric_t *metrics = otel_arena__calloc(arena, sc->metric_count * sizeof(*metrics));
+        sm->metrics = otel_arena__calloc(arena, sc->metric_count * sizeof(pb_metric_t *));
         if (metrics == NULL || sm->metrics == NULL || (sm->scope = otel_otlp__scope(arena, &scope)) == NULL ||
             (sm->schema_url = otel_otlp__str(arena, sc->scope_schema_url)) == NULL)
             return OTEL_ERR_NO_MEMORY;

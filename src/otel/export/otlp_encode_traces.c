@@ -19,7 +19,7 @@ static uint32_t span_flags(uint8_t trace_flags, bool is_remote)
            (is_remote ? OPENTELEMETRY__PROTO__TRACE__V1__SPAN_FLAGS__SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK : 0);
 }
 
-static bool encode_span(otel_otlp__arena_t *arena, const otel_span_data_t *s, pb_span_t *out)
+static bool encode_span(otel_arena_t *arena, const otel_span_data_t *s, pb_span_t *out)
 {
     *out = (pb_span_t)OPENTELEMETRY__PROTO__TRACE__V1__SPAN__INIT;
     out->trace_id = (ProtobufCBinaryData){16, (uint8_t *)s->trace_id.bytes};
@@ -41,8 +41,8 @@ static bool encode_span(otel_otlp__arena_t *arena, const otel_span_data_t *s, pb
     out->dropped_links_count = s->dropped_links_count;
 
     if (s->event_count > 0) {
-        pb_event_t *events = otel_otlp__arena_alloc(arena, s->event_count * sizeof(*events));
-        out->events = otel_otlp__arena_alloc(arena, s->event_count * sizeof(pb_event_t *));
+        pb_event_t *events = otel_arena__calloc(arena, s->event_count * sizeof(*events));
+        out->events = otel_arena__calloc(arena, s->event_count * sizeof(pb_event_t *));
         if (events == NULL || out->events == NULL)
             return false;
         for (size_t i = 0; i < s->event_count; i++) {
@@ -59,8 +59,8 @@ static bool encode_span(otel_otlp__arena_t *arena, const otel_span_data_t *s, pb
         out->n_events = s->event_count;
     }
     if (s->link_count > 0) {
-        pb_link_t *links = otel_otlp__arena_alloc(arena, s->link_count * sizeof(*links));
-        out->links = otel_otlp__arena_alloc(arena, s->link_count * sizeof(pb_link_t *));
+        pb_link_t *links = otel_arena__calloc(arena, s->link_count * sizeof(*links));
+        out->links = otel_arena__calloc(arena, s->link_count * sizeof(pb_link_t *));
         if (links == NULL || out->links == NULL)
             return false;
         for (size_t i = 0; i < s->link_count; i++) {
@@ -88,19 +88,19 @@ static bool encode_span(otel_otlp__arena_t *arena, const otel_span_data_t *s, pb
     return ok;
 }
 
-otel_status_t otel_otlp__encode_spans(otel_otlp__arena_t *arena, const otel_span_data_t *const *spans, size_t count,
+otel_status_t otel_otlp__encode_spans(otel_arena_t *arena, const otel_span_data_t *const *spans, size_t count,
                                       otel_otlp__buffer_t *out)
 {
-    otel_otlp__arena_reset(arena);
+    otel_arena__reset(arena, SIZE_MAX);
     otel_otlp__grouping_t g;
     if (!otel_otlp__group(arena, (const void *const *)spans, count, offsetof(otel_span_data_t, resource),
                           offsetof(otel_span_data_t, scope), &g))
         return OTEL_ERR_NO_MEMORY;
 
     pb_trace_request_t request = OPENTELEMETRY__PROTO__COLLECTOR__TRACE__V1__EXPORT_TRACE_SERVICE_REQUEST__INIT;
-    pb_resource_spans_t **rss = otel_otlp__arena_alloc(arena, g.resource_count * sizeof(*rss));
-    pb_scope_spans_t **sss = otel_otlp__arena_alloc(arena, g.group_count * sizeof(*sss));
-    pb_span_t *bodies = otel_otlp__arena_alloc(arena, count * sizeof(*bodies));
+    pb_resource_spans_t **rss = otel_arena__calloc(arena, g.resource_count * sizeof(*rss));
+    pb_scope_spans_t **sss = otel_arena__calloc(arena, g.group_count * sizeof(*sss));
+    pb_span_t *bodies = otel_arena__calloc(arena, count * sizeof(*bodies));
     if (count > 0 && (rss == NULL || sss == NULL || bodies == NULL))
         return OTEL_ERR_NO_MEMORY;
     for (size_t i = 0; i < g.group_count; i++) {
@@ -110,15 +110,15 @@ otel_status_t otel_otlp__encode_spans(otel_otlp__arena_t *arena, const otel_span
             rs = PB_NEW(arena, pb_resource_spans_t, OPENTELEMETRY__PROTO__TRACE__V1__RESOURCE_SPANS__INIT);
             if (rs == NULL || (rs->resource = otel_otlp__resource(arena, grp->resource)) == NULL ||
                 (rs->schema_url = otel_otlp__str(arena, otel_resource_schema_url(grp->resource))) == NULL ||
-                (rs->scope_spans = otel_otlp__arena_alloc(arena, g.scopes_per_resource[grp->resource_index] *
-                                                                     sizeof(void *))) == NULL)
+                (rs->scope_spans =
+                     otel_arena__calloc(arena, g.scopes_per_resource[grp->resource_index] * sizeof(void *))) == NULL)
                 return OTEL_ERR_NO_MEMORY;
             rss[grp->resource_index] = rs;
         }
         pb_scope_spans_t *ss = PB_NEW(arena, pb_scope_spans_t, OPENTELEMETRY__PROTO__TRACE__V1__SCOPE_SPANS__INIT);
         if (ss == NULL || (ss->scope = otel_otlp__scope(arena, grp->scope)) == NULL ||
             (ss->schema_url = otel_otlp__str(arena, grp->scope->schema_url)) == NULL ||
-            (ss->spans = otel_otlp__arena_alloc(arena, grp->count * sizeof(void *))) == NULL)
+            (ss->spans = otel_arena__calloc(arena, grp->count * sizeof(void *))) == NULL)
             return OTEL_ERR_NO_MEMORY;
         rs->scope_spans[rs->n_scope_spans++] = ss;
         sss[i] = ss;

@@ -11,7 +11,7 @@
 /* The state shared by the three exporters; used by one export thread at a time. */
 typedef struct otlp_exporter {
     otel_otlp__client_t *client;
-    otel_otlp__arena_t arena;
+    otel_arena_t arena;
     otel_otlp__buffer_t buffer;
     bool shut_down;
 } otlp_exporter_t;
@@ -79,7 +79,7 @@ static void exporter_destroy(void *self)
     if (e == NULL)
         return;
     otel_otlp__client_destroy(e->client);
-    otel_otlp__arena_dispose(&e->arena);
+    otel_arena__dispose(&e->arena);
     otel_otlp__buffer_dispose(&e->buffer);
     free(e);
 }

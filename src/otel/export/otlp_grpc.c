@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/common_internal.h"
+#include "common/deadline_internal.h"
 #include "export/otlp_internal.h"
 #include "h2otel/rpc/status.pb-c.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb-c.h"
@@ -470,12 +471,7 @@ static void read_partial_success(otel_otlp_signal_t signal, grpc_slice response,
 /* Waits `ms` unless cancelled first; false when cancelled. */
 static bool backoff_wait(otel_otlp__client_t *c, uint64_t ms)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += (time_t)(ms / 1000);
-    until.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L)
-        until.tv_sec++, until.tv_nsec -= 1000000000L;
+    struct timespec until = otel_deadline__after_ms(ms);
     pthread_mutex_lock(&c->lock);
     while (!c->cancelled && pthread_cond_timedwait(&c->wake, &c->lock, &until) == 0)
         ;

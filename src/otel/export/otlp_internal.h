@@ -1,29 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OTLP export internals: the gRPC client (channel, unary Export, retries), header parsing, encode arena. */
+/* OTLP export internals: the gRPC client (channel, unary Export, retries), header parsing, packed-output buffer. */
 #ifndef OTEL_OTLP_INTERNAL_H
 #define OTEL_OTLP_INTERNAL_H
 
 #include <stdatomic.h>
 #include "otel/otlp.h"
-
-/* ---- encode arena: protobuf-c messages of one export live here; reset in one call ---- */
-
-typedef struct otel_otlp__arena_chunk otel_otlp__arena_chunk_t;
-/** Zero-initialise to use. Chunks survive reset, so steady-state encoding allocates nothing. */
-typedef struct otel_otlp__arena {
-    otel_otlp__arena_chunk_t *head;
-    otel_otlp__arena_chunk_t *cur;
-    size_t used;
-} otel_otlp__arena_t;
-
-/** `size` zeroed bytes aligned to 16, or NULL on allocation failure. */
-void *otel_otlp__arena_alloc(otel_otlp__arena_t *arena, size_t size);
-/** Same without zeroing (the caller fills every byte). */
-void *otel_otlp__arena_alloc_raw(otel_otlp__arena_t *arena, size_t size);
-/** Forgets every allocation, keeping the chunks. */
-void otel_otlp__arena_reset(otel_otlp__arena_t *arena);
-/** Frees every chunk. NULL-safe. */
-void otel_otlp__arena_dispose(otel_otlp__arena_t *arena);
+#include "common/arena_internal.h"
 
 /* ---- headers ---- */
 

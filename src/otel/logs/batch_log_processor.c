@@ -6,24 +6,17 @@
 #include <string.h>
 #include <time.h>
 #include "common/common_internal.h"
+#include "common/deadline_internal.h"
+#include "common/mpsc_queue_internal.h"
 #include "config/env_internal.h"
 #include "logs/logs_internal.h"
-
-/* A cell of the bounded MPMC ring (D. Vyukov's design): `seq` says whose turn the cell is. */
-typedef struct cell {
-    _Atomic size_t seq;
-    otel_log__record_t *record;
-} cell_t;
 
 typedef struct batch_processor {
     otel_log_record_processor_t base;
     otel_log_record_exporter_t exporter;
     otel_batch_log_record_processor_options_t options;
 
-    cell_t *cells;
-    size_t mask;
-    _Alignas(64) _Atomic size_t enqueue_pos;
-    _Alignas(64) _Atomic size_t dequeue_pos;
+    otel_mpsc_t queue; /* emitting threads -> export thread */
     _Alignas(64) _Atomic size_t queued;
     otel_log__counters_t counters;
 
@@ -63,52 +56,6 @@ otel_status_t otel_batch_log_record_processor_options_from_env(otel_batch_log_re
     return OTEL_OK;
 }
 
-static bool queue_push(batch_processor_t *b, otel_log__record_t *record)
-{
-    size_t pos = atomic_load_explicit(&b->enqueue_pos, memory_order_relaxed);
-    cell_t *c;
-    for (;;) {
-        c = &b->cells[pos & b->mask];
-        size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
-        intptr_t diff = (intptr_t)seq - (intptr_t)pos;
-        if (diff == 0) {
-            if (atomic_compare_exchange_weak_explicit(&b->enqueue_pos, &pos, pos + 1, memory_order_relaxed,
-                                                      memory_order_relaxed))
-                break;
-        } else if (diff < 0) {
-            return false; /* full */
-        } else {
-            pos = atomic_load_explicit(&b->enqueue_pos, memory_order_relaxed);
-        }
-    }
-    c->record = record;
-    atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
-    return true;
-}
-
-static otel_log__record_t *queue_pop(batch_processor_t *b)
-{
-    size_t pos = atomic_load_explicit(&b->dequeue_pos, memory_order_relaxed);
-    cell_t *c;
-    for (;;) {
-        c = &b->cells[pos & b->mask];
-        size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
-        intptr_t diff = (intptr_t)seq - (intptr_t)(pos + 1);
-        if (diff == 0) {
-            if (atomic_compare_exchange_weak_explicit(&b->dequeue_pos, &pos, pos + 1, memory_order_relaxed,
-                                                      memory_order_relaxed))
-                break;
-        } else if (diff < 0) {
-            return NULL; /* empty */
-        } else {
-            pos = atomic_load_explicit(&b->dequeue_pos, memory_order_relaxed);
-        }
-    }
-    otel_log__record_t *record = c->record;
-    atomic_store_explicit(&c->seq, pos + b->mask + 1, memory_order_release);
-    return record;
-}
-
 static otel_status_t batch_on_emit(otel_log_record_processor_t *self, otel_log__record_t *record)
 {
     batch_processor_t *b = (batch_processor_t *)self;
@@ -120,7 +67,8 @@ static otel_status_t batch_on_emit(otel_log_record_processor_t *self, otel_log__
     }
     /* Counted before the push so that `queued` never undercounts what the exporter can pop. */
     size_t n = atomic_fetch_add_explicit(&b->queued, 1, memory_order_relaxed) + 1;
-    if (!queue_push(b, record)) {
+    size_t pushed;
+    if (!otel_mpsc__push(&b->queue, record, &pushed)) {
         atomic_fetch_sub_explicit(&b->queued, 1, memory_order_relaxed);
         ADD(dropped, 1);
         otel_log__record_free(record);
@@ -140,14 +88,14 @@ static void drain(batch_processor_t *b, const otel_log_record_data_t **batch, ot
         size_t n = 0;
         otel_log__record_t *r;
         if (atomic_load_explicit(&b->abandon, memory_order_relaxed)) {
-            while ((r = queue_pop(b)) != NULL) {
+            while ((r = otel_mpsc__pop(&b->queue)) != NULL) {
                 atomic_fetch_sub_explicit(&b->queued, 1, memory_order_relaxed);
                 ADD(dropped, 1);
                 otel_log__record_free(r);
             }
             return;
         }
-        while (n < b->options.max_export_batch_size && (r = queue_pop(b)) != NULL) {
+        while (n < b->options.max_export_batch_size && (r = otel_mpsc__pop(&b->queue)) != NULL) {
             owned[n] = r;
             batch[n] = &r->data;
             n++;
@@ -166,15 +114,6 @@ static void drain(batch_processor_t *b, const otel_log_record_data_t **batch, ot
     }
 }
 
-static void deadline_in(struct timespec *ts, uint32_t ms)
-{
-    clock_gettime(CLOCK_MONOTONIC, ts);
-    ts->tv_sec += (time_t)(ms / 1000);
-    ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts->tv_nsec >= 1000000000L)
-        ts->tv_sec++, ts->tv_nsec -= 1000000000L;
-}
-
 static void *export_thread(void *arg)
 {
     batch_processor_t *b = arg;
@@ -183,8 +122,7 @@ static void *export_thread(void *arg)
     otel_log__record_t **owned = malloc(cap * sizeof(*owned));
     pthread_mutex_lock(&b->lock);
     for (;;) {
-        struct timespec until;
-        deadline_in(&until, b->options.schedule_delay_ms);
+        struct timespec until = otel_deadline__after_ms(b->options.schedule_delay_ms);
         while (!b->stop && b->flush_requested == b->flush_completed &&
                atomic_load_explicit(&b->queued, memory_order_relaxed) < b->options.max_export_batch_size) {
             if (pthread_cond_timedwait(&b->wake, &b->lock, &until) == ETIMEDOUT)
@@ -220,8 +158,7 @@ static void *export_thread(void *arg)
 static otel_status_t batch_force_flush(otel_log_record_processor_t *self, uint32_t timeout_ms)
 {
     batch_processor_t *b = (batch_processor_t *)self;
-    struct timespec until;
-    deadline_in(&until, timeout_ms);
+    struct timespec until = otel_deadline__after_ms(timeout_ms);
     pthread_mutex_lock(&b->lock);
     if (b->stopped) {
         pthread_mutex_unlock(&b->lock);
@@ -240,8 +177,7 @@ static otel_status_t batch_force_flush(otel_log_record_processor_t *self, uint32
 static otel_status_t batch_shutdown(otel_log_record_processor_t *self, uint32_t timeout_ms)
 {
     batch_processor_t *b = (batch_processor_t *)self;
-    struct timespec until;
-    deadline_in(&until, timeout_ms);
+    struct timespec until = otel_deadline__after_ms(timeout_ms);
     pthread_mutex_lock(&b->lock);
     if (b->shut_down) {
         pthread_mutex_unlock(&b->lock);
@@ -278,7 +214,7 @@ static void batch_destroy(otel_log_record_processor_t *self)
             b->exporter.shutdown(b->exporter.self, 0);
     }
     otel_log__record_t *r;
-    while ((r = queue_pop(b)) != NULL) {
+    while ((r = otel_mpsc__pop(&b->queue)) != NULL) {
         ADD(dropped, 1);
         otel_log__record_free(r);
     }
@@ -287,7 +223,7 @@ static void batch_destroy(otel_log_record_processor_t *self)
     pthread_cond_destroy(&b->wake);
     pthread_cond_destroy(&b->done);
     pthread_mutex_destroy(&b->lock);
-    free(b->cells);
+    otel_mpsc__dispose(&b->queue);
     free(b);
 }
 
@@ -300,7 +236,7 @@ static void batch_get_stats(const otel_log_record_processor_t *self, otel_log_re
     out->records_failed = atomic_load_explicit(&b->counters.failed, memory_order_relaxed);
     out->export_calls = atomic_load_explicit(&b->counters.export_calls, memory_order_relaxed);
     out->queue_size = atomic_load_explicit(&b->queued, memory_order_relaxed);
-    out->queue_capacity = b->mask + 1;
+    out->queue_capacity = otel_mpsc__capacity(&b->queue);
 }
 
 otel_status_t otel_batch_log_record_processor_create(const otel_batch_log_record_processor_options_t *options,
@@ -319,16 +255,14 @@ otel_status_t otel_batch_log_record_processor_create(const otel_batch_log_record
         st = OTEL_ERR_INVALID_ARGUMENT;
         goto fail;
     }
-    size_t cap = 1;
-    while (cap < o.max_queue_size)
-        cap <<= 1;
-    if (o.max_export_batch_size > cap)
-        o.max_export_batch_size = (uint32_t)cap;
-    if ((b = calloc(1, sizeof(*b))) == NULL || (b->cells = calloc(cap, sizeof(cell_t))) == NULL)
+    /* The queue's positions sit on cache lines of their own: the object must be 64-byte aligned. */
+    if ((b = aligned_alloc(64, (sizeof(*b) + 63) & ~(size_t)63)) == NULL)
         goto fail;
-    for (size_t i = 0; i < cap; i++)
-        atomic_init(&b->cells[i].seq, i);
-    b->mask = cap - 1;
+    memset(b, 0, sizeof(*b));
+    if (otel_mpsc__init(&b->queue, o.max_queue_size) != OTEL_OK)
+        goto fail;
+    if (o.max_export_batch_size > otel_mpsc__capacity(&b->queue))
+        o.max_export_batch_size = (uint32_t)otel_mpsc__capacity(&b->queue);
     b->options = o;
     b->exporter = exporter;
     b->base =
@@ -352,7 +286,7 @@ otel_status_t otel_batch_log_record_processor_create(const otel_batch_log_record
     return OTEL_OK;
 fail:
     if (b != NULL) {
-        free(b->cells);
+        otel_mpsc__dispose(&b->queue);
         free(b);
     }
     if (exporter.shutdown != NULL)

@@ -7,7 +7,7 @@
 
 typedef struct collection {
     otel_meter_provider_t *provider;
-    otel_metrics__arena_t *arena;
+    otel_arena_t *arena;
     otel_temporality_preference_t preference;
     uint64_t now;
     uint64_t delta_start;
@@ -17,7 +17,7 @@ typedef struct collection {
 
 static void *alloc(collection_t *c, size_t size)
 {
-    void *p = otel_metrics__arena_alloc(c->arena, size);
+    void *p = otel_arena__calloc(c->arena, size);
     if (p == NULL)
         c->out_of_memory = true;
     return p;
@@ -348,11 +348,11 @@ otel_status_t otel_meter_provider_collect(otel_meter_provider_t *p, otel_tempora
         return OTEL_ERR_INVALID_ARGUMENT;
     pthread_mutex_lock(&p->collect_lock);
     collection_t c = {.provider = p,
-                      .arena = p->arena,
+                      .arena = &p->arena,
                       .preference = preference,
                       .delta_start = p->last_collect_ns,
                       .epoch = ++p->epoch};
-    otel_metrics__arena_reset(p->arena);
+    otel_arena__reset(&p->arena, SIZE_MAX);
 
     /* snapshot the meters and instruments: callbacks may create instruments while we collect */
     pthread_mutex_lock(&p->lock);

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include "otel/metrics.h"
+#include "common/arena_internal.h"
 #include "common/common_internal.h"
 #include "metrics/exp_histogram.h"
 
@@ -172,7 +173,7 @@ struct otel_meter_provider {
     uint64_t created_ns;
     uint64_t last_collect_ns; /* delta start time */
     uint64_t epoch;           /* collections so far */
-    struct otel_metrics__arena *arena;
+    otel_arena_t arena;       /* the output of the last collection; reset by the next one */
 };
 
 struct otel_observer {
@@ -217,14 +218,5 @@ static inline size_t otel_metrics__bucket_index(const double *bounds, size_t cou
     }
     return lo;
 }
-
-/* ---- collection arena (arena.c) ---- */
-
-typedef struct otel_metrics__arena otel_metrics__arena_t;
-otel_metrics__arena_t *otel_metrics__arena_create(void);
-/** Zeroed, 16-byte aligned memory valid until the next reset; NULL on allocation failure. */
-void *otel_metrics__arena_alloc(otel_metrics__arena_t *arena, size_t size);
-void otel_metrics__arena_reset(otel_metrics__arena_t *arena);
-void otel_metrics__arena_destroy(otel_metrics__arena_t *arena);
 
 #endif

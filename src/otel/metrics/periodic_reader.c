@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+#include "common/deadline_internal.h"
 #include "metrics/metrics_internal.h"
 
 struct otel_periodic_reader {
@@ -25,16 +26,6 @@ void otel_periodic_reader_options_init(otel_periodic_reader_options_t *opts)
 {
     opts->interval_ms = 60000;
     opts->timeout_ms = 30000;
-}
-
-static struct timespec deadline_after_ms(uint64_t ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t ns = (uint64_t)ts.tv_nsec + (ms % 1000) * 1000000u;
-    ts.tv_sec += (time_t)(ms / 1000 + ns / 1000000000u);
-    ts.tv_nsec = (long)(ns % 1000000000u);
-    return ts;
 }
 
 static otel_status_t export_sink(const otel_metrics_data_t *data, void *user)
@@ -60,7 +51,7 @@ static void *reader_main(void *arg)
 {
     otel_periodic_reader_t *r = arg;
     pthread_mutex_lock(&r->lock);
-    struct timespec next = deadline_after_ms(r->opts.interval_ms);
+    struct timespec next = otel_deadline__after_ms(r->opts.interval_ms);
     while (!r->shutdown_requested) {
         if (r->flush_requested == r->flush_completed) {
             int rc = pthread_cond_timedwait(&r->wake, &r->lock, &next);
@@ -77,7 +68,7 @@ static void *reader_main(void *arg)
         pthread_mutex_lock(&r->lock);
         r->last_status = st;
         r->flush_completed = round;
-        next = deadline_after_ms(r->opts.interval_ms);
+        next = otel_deadline__after_ms(r->opts.interval_ms);
         pthread_cond_broadcast(&r->done);
     }
     pthread_mutex_unlock(&r->lock);
@@ -141,7 +132,7 @@ otel_status_t otel_periodic_reader_force_flush(otel_periodic_reader_t *r, uint64
 {
     if (r == NULL)
         return OTEL_ERR_INVALID_ARGUMENT;
-    struct timespec deadline = deadline_after_ms(timeout_ms);
+    struct timespec deadline = otel_deadline__after_ms(timeout_ms);
     pthread_mutex_lock(&r->lock);
     if (r->shutdown_requested) {
         pthread_mutex_unlock(&r->lock);
@@ -161,7 +152,7 @@ otel_status_t otel_periodic_reader_shutdown(otel_periodic_reader_t *r, uint64_t 
 {
     if (r == NULL)
         return OTEL_ERR_INVALID_ARGUMENT;
-    struct timespec deadline = deadline_after_ms(timeout_ms);
+    struct timespec deadline = otel_deadline__after_ms(timeout_ms);
     pthread_mutex_lock(&r->lock);
     if (r->shutdown_requested) {
         pthread_mutex_unlock(&r->lock);

@@ -49,12 +49,6 @@ otel_status_t otel_meter_provider_create(const otel_meter_provider_options_t *op
         cells = cpus < 1 ? 1 : cpus > 8 ? 8 : (uint32_t)cpus;
     }
     p->cells_per_series = next_pow2(cells);
-    p->arena = otel_metrics__arena_create();
-    if (p->arena == NULL) {
-        otel_resource_destroy((otel_resource_t *)p->opts.resource);
-        free(p);
-        return OTEL_ERR_NO_MEMORY;
-    }
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->collect_lock, NULL);
     p->created_ns = p->last_collect_ns = otel_time_now_ns();
@@ -81,7 +75,7 @@ void otel_meter_provider_destroy(otel_meter_provider_t *provider)
         next_v = v->next;
         otel_metrics__view_free(v);
     }
-    otel_metrics__arena_destroy(provider->arena);
+    otel_arena__dispose(&provider->arena);
     otel_resource_destroy((otel_resource_t *)provider->opts.resource);
     pthread_mutex_destroy(&provider->lock);
     pthread_mutex_destroy(&provider->collect_lock);

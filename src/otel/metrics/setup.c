@@ -5,42 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "common/registry_internal.h"
 #include "config/env_internal.h"
 #include "metrics/metrics_internal.h"
 
-#define MAX_FACTORIES 8
-
-static struct {
-    char name[32];
-    otel_metric_exporter_factory_t factory;
-} factories[MAX_FACTORIES];
+static otel_registry__t registry;
 
 otel_status_t otel_metric_exporter_register(const char *name, otel_metric_exporter_factory_t factory)
 {
-    if (name == NULL || factory == NULL || strlen(name) >= sizeof(factories[0].name))
-        return OTEL_ERR_INVALID_ARGUMENT;
-    int free_slot = -1;
-    for (int i = 0; i < MAX_FACTORIES; i++) {
-        if (factories[i].factory != NULL && strcasecmp(factories[i].name, name) == 0) {
-            factories[i].factory = factory;
-            return OTEL_OK;
-        }
-        if (factories[i].factory == NULL && free_slot < 0)
-            free_slot = i;
-    }
-    if (free_slot < 0)
-        return OTEL_ERR_NO_MEMORY;
-    snprintf(factories[free_slot].name, sizeof(factories[free_slot].name), "%s", name);
-    factories[free_slot].factory = factory;
-    return OTEL_OK;
-}
-
-static otel_metric_exporter_factory_t find_factory(const char *name)
-{
-    for (int i = 0; i < MAX_FACTORIES; i++)
-        if (factories[i].factory != NULL && strcasecmp(factories[i].name, name) == 0)
-            return factories[i].factory;
-    return NULL;
+    return otel_registry__put(&registry, name, (otel_registry__fn_t)factory, NULL);
 }
 
 static otel_status_t read_ms(const char *key, uint64_t *out, char *err, size_t err_len)
@@ -121,8 +94,8 @@ otel_status_t otel_metrics_setup_from_env(const otel_resource_t *resource, otel_
     if (strcmp(e.exporter, "console") == 0) {
         st = otel_console_metric_exporter_create(stdout, e.temporality, &exporter);
     } else if (!none) {
-        otel_metric_exporter_factory_t factory = find_factory(e.exporter);
-        if (factory == NULL) {
+        const otel_registry__entry_t *entry = otel_registry__find(&registry, e.exporter);
+        if (entry == NULL) {
             if (strcmp(e.exporter, "otlp") == 0) {
                 otel_env__error(err, err_len,
                                 "OTEL_METRICS_EXPORTER=otlp: no OTLP metric exporter is registered in this build "
@@ -132,7 +105,7 @@ otel_status_t otel_metrics_setup_from_env(const otel_resource_t *resource, otel_
             return otel_env__error(err, err_len, "OTEL_METRICS_EXPORTER=%s: unknown exporter (otlp, console, none)",
                                    e.exporter);
         }
-        st = factory(&exporter);
+        st = ((otel_metric_exporter_factory_t)entry->factory)(&exporter);
         if (st == OTEL_OK)
             exporter.temporality_preference = e.temporality;
     }

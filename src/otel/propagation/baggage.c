@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* W3C Baggage: a fixed-size, allocation-free entry list with header parsing and formatting. */
 #include <string.h>
+#include "common/text_internal.h"
 #include "otel/propagation.h"
 
 static bool tchar(unsigned char c)
@@ -25,17 +26,6 @@ static bool baggage_octet(unsigned char c)
 {
     return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) || (c >= 0x3c && c <= 0x5b) ||
            (c >= 0x5d && c <= 0x7e);
-}
-
-static otel_str_t trim_ows(otel_str_t s)
-{
-    while (s.len > 0 && (s.ptr[0] == ' ' || s.ptr[0] == '\t')) {
-        s.ptr++;
-        s.len--;
-    }
-    while (s.len > 0 && (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t'))
-        s.len--;
-    return s;
 }
 
 void otel_baggage_clear(otel_baggage_t *baggage)
@@ -135,38 +125,13 @@ bool otel_baggage_get(const otel_baggage_t *baggage, otel_str_t key, otel_str_t 
     return true;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Validates baggage octets and percent-decodes into `out` (at least v.len bytes); -1 when malformed. */
 static long decode_value(otel_str_t v, char *out)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < v.len; i++) {
-        unsigned char c = (unsigned char)v.ptr[i];
-        if (!baggage_octet(c))
+    for (size_t i = 0; i < v.len; i++)
+        if (!baggage_octet((unsigned char)v.ptr[i]))
             return -1;
-        if (c == '%') {
-            if (i + 2 >= v.len)
-                return -1;
-            int hi = hexval(v.ptr[i + 1]), lo = hexval(v.ptr[i + 2]);
-            if (hi < 0 || lo < 0)
-                return -1;
-            out[o++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    return (long)o;
+    return otel_str__percent_decode(v.ptr, v.len, out, true);
 }
 
 size_t otel_baggage_parse(otel_str_t header, otel_baggage_t *baggage)
@@ -179,19 +144,19 @@ size_t otel_baggage_parse(otel_str_t header, otel_baggage_t *baggage)
     while (p < end) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
         const char *stop = comma != NULL ? comma : end;
-        otel_str_t member = trim_ows((otel_str_t){p, (size_t)(stop - p)});
+        otel_str_t member = otel_str__trim_ows((otel_str_t){p, (size_t)(stop - p)});
         p = comma != NULL ? comma + 1 : end;
         if (member.len == 0)
             continue;
         const char *semi = memchr(member.ptr, ';', member.len);
         otel_str_t kv = {member.ptr, semi != NULL ? (size_t)(semi - member.ptr) : member.len};
         otel_str_t meta =
-            semi != NULL ? trim_ows((otel_str_t){semi + 1, member.len - kv.len - 1}) : (otel_str_t){"", 0};
+            semi != NULL ? otel_str__trim_ows((otel_str_t){semi + 1, member.len - kv.len - 1}) : (otel_str_t){"", 0};
         const char *eq = memchr(kv.ptr, '=', kv.len);
         if (eq == NULL)
             continue;
-        otel_str_t key = trim_ows((otel_str_t){kv.ptr, (size_t)(eq - kv.ptr)});
-        otel_str_t raw = trim_ows((otel_str_t){eq + 1, kv.len - (size_t)(eq - kv.ptr) - 1});
+        otel_str_t key = otel_str__trim_ows((otel_str_t){kv.ptr, (size_t)(eq - kv.ptr)});
+        otel_str_t raw = otel_str__trim_ows((otel_str_t){eq + 1, kv.len - (size_t)(eq - kv.ptr) - 1});
         long vlen = decode_value(raw, value);
         if (!valid_token(key) || vlen < 0 || !valid_metadata(meta))
             continue;

@@ -1,23 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* W3C Trace Context: strict traceparent parsing/formatting and tracestate validation. */
 #include <string.h>
+#include "common/text_internal.h"
 #include "otel/propagation.h"
-
-static otel_str_t trim_ows(otel_str_t s)
-{
-    while (s.len > 0 && (s.ptr[0] == ' ' || s.ptr[0] == '\t')) {
-        s.ptr++;
-        s.len--;
-    }
-    while (s.len > 0 && (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t'))
-        s.len--;
-    return s;
-}
 
 bool otel_traceparent_parse(otel_str_t value, otel_span_context_t *out)
 {
     memset(out, 0, sizeof(*out));
-    value = trim_ows(value);
+    value = otel_str__trim_ows(value);
     const char *p = value.ptr;
     uint8_t version;
     if (value.len < OTEL_TRACEPARENT_LEN || !otel_hex_decode(p, 1, &version) || version == 0xff)
@@ -106,7 +96,7 @@ int otel_tracestate_normalize(otel_str_t value, char out[OTEL_TRACESTATE_MAX_LEN
     while (p <= end) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
         const char *stop = comma != NULL ? comma : end;
-        otel_str_t m = trim_ows((otel_str_t){p, (size_t)(stop - p)});
+        otel_str_t m = otel_str__trim_ows((otel_str_t){p, (size_t)(stop - p)});
         if (m.len > 0) {
             const char *eq = memchr(m.ptr, '=', m.len);
             if (eq == NULL || members == OTEL_TRACESTATE_MAX_MEMBERS)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The default resource: SDK, host and process attributes, OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME. */
-#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "common/common_internal.h"
+#include "common/text_internal.h"
 #include "config/env_internal.h"
 #include "resource/resource_internal.h"
 
@@ -38,43 +38,6 @@ static void make_instance_id(void)
     instance_id[36] = '\0';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)tolower((unsigned char)c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Percent-decodes in place; false on a malformed escape. */
-static bool percent_decode(char *s, size_t *len)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < *len; i++) {
-        if (s[i] == '%') {
-            int hi = i + 2 < *len ? hexval(s[i + 1]) : -1, lo = i + 2 < *len ? hexval(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0)
-                return false;
-            s[o++] = (char)(hi << 4 | lo);
-            i += 2;
-        } else {
-            s[o++] = s[i];
-        }
-    }
-    *len = o;
-    return true;
-}
-
-static void trim(const char **p, size_t *len)
-{
-    while (*len > 0 && isspace((unsigned char)**p)) {
-        (*p)++;
-        (*len)--;
-    }
-    while (*len > 0 && isspace((unsigned char)(*p)[*len - 1]))
-        (*len)--;
-}
-
 int otel_resource__parse_env_attributes(otel_resource_t *resource, const char *text)
 {
     int skipped = 0;
@@ -83,22 +46,23 @@ int otel_resource__parse_env_attributes(otel_resource_t *resource, const char *t
         const char *end = strchr(p, ',');
         size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
         const char *eq = memchr(p, '=', len);
-        const char *k = p, *v = eq != NULL ? eq + 1 : NULL;
-        size_t klen = eq != NULL ? (size_t)(eq - p) : len, vlen = eq != NULL ? len - klen - 1 : 0;
-        trim(&k, &klen);
-        if (v != NULL)
-            trim(&v, &vlen);
-        char *vbuf = v != NULL ? malloc(vlen + 1) : NULL;
-        if (v != NULL && vbuf == NULL)
+        otel_str_t key = otel_str__trim_space((otel_str_t){p, eq != NULL ? (size_t)(eq - p) : len});
+        otel_str_t value =
+            eq != NULL ? otel_str__trim_space((otel_str_t){eq + 1, len - (size_t)(eq - p) - 1}) : (otel_str_t){"", 0};
+        char *vbuf = eq != NULL ? malloc(value.len + 1) : NULL;
+        if (eq != NULL && vbuf == NULL)
             return -1;
-        if (vbuf != NULL)
-            memcpy(vbuf, v, vlen);
-        if (eq == NULL || klen == 0 || !percent_decode(vbuf, &vlen)) {
-            if (klen > 0 || len > 0)
+        long vlen = -1; /* stays -1 for a member without '=' or with a malformed escape */
+        if (vbuf != NULL) {
+            memcpy(vbuf, value.ptr, value.len);
+            vlen = otel_str__percent_decode(vbuf, value.len, vbuf, true);
+        }
+        if (key.len == 0 || vlen < 0) {
+            if (key.len > 0 || len > 0)
                 OTEL_DIAG(OTEL_DIAG_WARN, "OTEL_RESOURCE_ATTRIBUTES: skipping malformed member '%.*s'", (int)len, p);
             skipped += len > 0;
         } else {
-            otel_attribute_t a = {{k, klen}, {.type = OTEL_VALUE_STRING, .u.string = {vbuf, vlen}}};
+            otel_attribute_t a = {key, {.type = OTEL_VALUE_STRING, .u.string = {vbuf, (size_t)vlen}}};
             if (!otel_resource__set(resource, &a)) {
                 free(vbuf);
                 return -1;

@@ -1,21 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The batch span processor: a bounded lock-free MPSC ring filled by ending threads, drained by one export thread. */
 #include <errno.h>
-#include <sched.h>
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "common/common_internal.h"
+#include "common/deadline_internal.h"
+#include "common/mpsc_queue_internal.h"
 #include "config/env_internal.h"
 #include "trace/trace_internal.h"
-
-/* One ring slot (Vyukov's bounded queue): `seq` says whose turn the slot is. A slot per cache line, so
- * producers on different threads do not write the same line. */
-typedef struct cell {
-    _Alignas(64) _Atomic size_t seq;
-    otel_span_t *span;
-} cell_t;
 
 /* Drop counters, one line per thread number (see otel_trace__count): dropping is frequent when the
  * exporter falls behind, and must not make the ending threads share a line. */
@@ -27,15 +21,12 @@ typedef struct batch_processor {
     otel_span_processor_t base;
     otel_span_exporter_t exporter;
     otel_batch_span_processor_options_t options;
-    size_t capacity, mask;
-    size_t wake_mask; /* producers look at the queue's fill level only when (position + 1) & wake_mask == 0 */
-    cell_t *cells;
+    size_t wake_mask; /* producers look at the queue's fill level only every wake_mask + 1 pushes */
     const otel_span_data_t **batch;
     otel_span_t **batch_spans;
 
-    _Atomic bool stopping;            /* shutdown began: new spans are dropped (read-mostly, beside the options) */
-    _Alignas(64) _Atomic size_t tail; /* next slot producers claim */
-    _Alignas(64) _Atomic size_t head; /* next slot the export thread takes (written by it only) */
+    _Atomic bool stopping; /* shutdown began: new spans are dropped (read-mostly, beside the options) */
+    otel_mpsc_t queue;     /* ending threads -> export thread */
     _Alignas(64) _Atomic bool wake_pending; /* a size-triggered wake-up is already posted */
     _Alignas(64) _Atomic uint64_t exported, failed, calls, failures, export_ns;
     drop_cell_t dropped[OTEL_TRACE__COUNTER_CELLS];
@@ -75,19 +66,16 @@ otel_status_t otel_batch_span_processor_options_from_env(otel_batch_span_process
 static void free_processor(batch_processor_t *p)
 {
     /* Spans that arrived after the export thread's last drain are dropped here. */
-    size_t head = atomic_load(&p->head), tail = atomic_load(&p->tail);
-    for (; head < tail; head++) {
-        cell_t *c = &p->cells[head & p->mask];
-        if (atomic_load_explicit(&c->seq, memory_order_acquire) == head + 1) {
-            otel_span__release(c->span);
-            atomic_fetch_add(&p->dropped[OTEL_TRACE__EXCLUSIVE_CELLS].dropped, 1);
-        }
+    otel_span_t *span;
+    while (p->queue.cells != NULL && (span = otel_mpsc__pop(&p->queue)) != NULL) {
+        otel_span__release(span);
+        atomic_fetch_add(&p->dropped[OTEL_TRACE__EXCLUSIVE_CELLS].dropped, 1);
     }
     otel_span_exporter__dispose(&p->exporter, p->options.export_timeout_ms);
     sem_destroy(&p->wake);
     pthread_cond_destroy(&p->cond);
     pthread_mutex_destroy(&p->lock);
-    free(p->cells);
+    otel_mpsc__dispose(&p->queue);
     free(p->batch);
     free(p->batch_spans);
     free(p);
@@ -104,28 +92,13 @@ static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
     batch_processor_t *p = (batch_processor_t *)self;
     if (__builtin_expect(atomic_load_explicit(&p->stopping, memory_order_relaxed), 0))
         goto drop;
-    size_t pos = atomic_load_explicit(&p->tail, memory_order_relaxed);
-    cell_t *c;
-    for (;;) {
-        c = &p->cells[pos & p->mask];
-        size_t seq = atomic_load_explicit(&c->seq, memory_order_acquire);
-        intptr_t diff = (intptr_t)seq - (intptr_t)pos;
-        if (diff == 0) {
-            if (atomic_compare_exchange_weak_explicit(&p->tail, &pos, pos + 1, memory_order_relaxed,
-                                                      memory_order_relaxed))
-                break;
-        } else if (diff < 0) {
-            goto drop; /* full */
-        } else {
-            pos = atomic_load_explicit(&p->tail, memory_order_relaxed);
-        }
-    }
-    c->span = span;
-    atomic_store_explicit(&c->seq, pos + 1, memory_order_release);
+    size_t pushed;
+    if (!otel_mpsc__push(&p->queue, span, &pushed))
+        goto drop; /* full */
     /* Reading `head` pulls in a line the export thread writes on every take: do it once per wake_mask + 1
      * spans, not per span. The export thread is woken within that many spans of a full batch. */
-    if (((pos + 1) & p->wake_mask) == 0) {
-        size_t size = pos + 1 - atomic_load_explicit(&p->head, memory_order_relaxed);
+    if ((pushed & p->wake_mask) == 0) {
+        size_t size = pushed - atomic_load_explicit(&p->queue.head, memory_order_relaxed);
         if (size >= p->options.max_export_batch_size && !atomic_load_explicit(&p->wake_pending, memory_order_relaxed) &&
             !atomic_exchange(&p->wake_pending, true))
             sem_post(&p->wake);
@@ -138,27 +111,15 @@ drop:;
     otel_span__release(span);
 }
 
-/* Takes the span at `head`, waiting for a producer that claimed the slot but has not published it yet. */
-static otel_span_t *take(batch_processor_t *p, size_t head)
-{
-    cell_t *c = &p->cells[head & p->mask];
-    while (atomic_load_explicit(&c->seq, memory_order_acquire) != head + 1)
-        sched_yield();
-    otel_span_t *span = c->span;
-    atomic_store_explicit(&c->seq, head + p->capacity, memory_order_release);
-    atomic_store_explicit(&p->head, head + 1, memory_order_release);
-    return span;
-}
-
 /* Exports everything claimed before now, in batches. */
 static void drain(batch_processor_t *p)
 {
-    size_t head = atomic_load_explicit(&p->head, memory_order_relaxed);
-    size_t end = atomic_load_explicit(&p->tail, memory_order_acquire);
+    size_t head = atomic_load_explicit(&p->queue.head, memory_order_relaxed);
+    size_t end = atomic_load_explicit(&p->queue.tail, memory_order_acquire);
     while (head < end) {
         size_t n = 0;
-        while (n < p->options.max_export_batch_size && head < end) {
-            p->batch_spans[n] = take(p, head++);
+        for (; n < p->options.max_export_batch_size && head < end; head++) {
+            p->batch_spans[n] = otel_mpsc__take(&p->queue, head);
             p->batch[n] = &p->batch_spans[n]->data;
             n++;
         }
@@ -183,7 +144,7 @@ static void *export_thread(void *arg)
     uint64_t delay_ns = (uint64_t)p->options.schedule_delay_ms * 1000000u;
     uint64_t deadline = otel_time_monotonic_ns() + delay_ns;
     for (;;) {
-        struct timespec ts = {(time_t)(deadline / 1000000000u), (long)(deadline % 1000000000u)};
+        struct timespec ts = otel_deadline__from_ns(deadline);
         int r = sem_clockwait(&p->wake, CLOCK_MONOTONIC, &ts);
         bool timer = r != 0 && errno == ETIMEDOUT;
         atomic_store(&p->wake_pending, false);
@@ -193,7 +154,7 @@ static void *export_thread(void *arg)
         bool flush_due = flush > p->flush_done;
         pthread_mutex_unlock(&p->lock);
 
-        size_t queued = atomic_load(&p->tail) - atomic_load(&p->head);
+        size_t queued = atomic_load(&p->queue.tail) - atomic_load(&p->queue.head);
         if (timer || stop || flush_due || queued >= p->options.max_export_batch_size)
             drain(p);
         if (timer)
@@ -225,7 +186,7 @@ static void *export_thread(void *arg)
 static otel_status_t wait_until(batch_processor_t *p, const uint64_t *done_seq, uint64_t want, const bool *done_flag,
                                 uint64_t deadline_ns)
 {
-    struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
+    struct timespec ts = otel_deadline__from_ns(deadline_ns);
     while (!(done_seq != NULL && *done_seq >= want) && !(done_flag != NULL && *done_flag) && !p->thread_exited) {
         if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) == ETIMEDOUT)
             return (done_seq != NULL && *done_seq >= want) || (done_flag != NULL && *done_flag) || p->thread_exited
@@ -284,8 +245,8 @@ static void batch_destroy(otel_span_processor_t *self)
 static void batch_get_stats(const otel_span_processor_t *self, otel_span_processor_stats_t *stats)
 {
     batch_processor_t *p = (batch_processor_t *)self;
-    size_t head = atomic_load_explicit(&p->head, memory_order_relaxed);
-    size_t tail = atomic_load_explicit(&p->tail, memory_order_relaxed);
+    size_t head = atomic_load_explicit(&p->queue.head, memory_order_relaxed);
+    size_t tail = atomic_load_explicit(&p->queue.tail, memory_order_relaxed);
     stats->spans_dropped = 0;
     for (size_t i = 0; i < OTEL_TRACE__COUNTER_CELLS; i++)
         stats->spans_dropped += atomic_load_explicit(&p->dropped[i].dropped, memory_order_relaxed);
@@ -296,7 +257,7 @@ static void batch_get_stats(const otel_span_processor_t *self, otel_span_process
     stats->export_failures = atomic_load_explicit(&p->failures, memory_order_relaxed);
     stats->export_ns_total = atomic_load_explicit(&p->export_ns, memory_order_relaxed);
     stats->queue_size = tail >= head ? tail - head : 0;
-    stats->queue_capacity = p->capacity;
+    stats->queue_capacity = otel_mpsc__capacity(&p->queue);
 }
 
 static const otel_span_processor__vtable_t batch_vtable = {
@@ -315,11 +276,6 @@ otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_o
         otel_span_exporter__dispose(&exporter, 0);
         return OTEL_ERR_INVALID_ARGUMENT;
     }
-    size_t capacity = 1;
-    while (capacity < o.max_queue_size)
-        capacity <<= 1;
-    if (o.max_export_batch_size > capacity)
-        o.max_export_batch_size = (uint32_t)capacity;
     batch_processor_t *p = aligned_alloc(64, (sizeof(*p) + 63) & ~(size_t)63);
     if (p != NULL)
         memset(p, 0, sizeof(*p));
@@ -329,9 +285,11 @@ otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_o
     }
     p->base.vt = &batch_vtable;
     p->exporter = exporter;
+    otel_status_t s = otel_mpsc__init(&p->queue, o.max_queue_size);
+    size_t capacity = otel_mpsc__capacity(&p->queue);
+    if (o.max_export_batch_size > capacity)
+        o.max_export_batch_size = (uint32_t)capacity;
     p->options = o;
-    p->capacity = capacity;
-    p->mask = capacity - 1;
     size_t step = 1;
     while (step * 2 <= 64 && step * 2 <= o.max_export_batch_size)
         step *= 2;
@@ -344,15 +302,12 @@ otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_o
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_cond_init(&p->cond, &attr);
     pthread_condattr_destroy(&attr);
-    p->cells = aligned_alloc(64, capacity * sizeof(*p->cells));
     p->batch = calloc(o.max_export_batch_size, sizeof(*p->batch));
     p->batch_spans = calloc(o.max_export_batch_size, sizeof(*p->batch_spans));
-    if (p->cells == NULL || p->batch == NULL || p->batch_spans == NULL) {
+    if (s != OTEL_OK || p->batch == NULL || p->batch_spans == NULL) {
         free_processor(p);
         return OTEL_ERR_NO_MEMORY;
     }
-    for (size_t i = 0; i < capacity; i++)
-        atomic_init(&p->cells[i].seq, i);
     if (pthread_create(&p->thread, NULL, export_thread, p) != 0) {
         free_processor(p);
         return OTEL_ERR_IO;

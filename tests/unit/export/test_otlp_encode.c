@@ -4,11 +4,11 @@
 #include <string.h>
 #include "export/otlp_encode_internal.h"
 
-static otel_otlp__arena_t arena;
+static otel_arena_t arena;
 static otel_otlp__buffer_t buf;
 static void teardown(void)
 {
-    otel_otlp__arena_dispose(&arena);
+    otel_arena__dispose(&arena);
     otel_otlp__buffer_dispose(&buf);
 }
 TestSuite(otlp_encode, .fini = teardown);
