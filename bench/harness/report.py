@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: Apache-2.0
+"""bench/run's output: one CSV row per measured run, medians per peer, the table and ratios printed at the end
+(also as Markdown for docs/benchmarks.md), and a PNG chart of throughput and p99 drawn by gnuplot."""
+
+import csv
+import os
+import shutil
+import statistics
+import subprocess
+
+FIELDS = [
+    "run_id",
+    "round",
+    "peer",
+    "role",
+    "label",
+    "seconds",
+    "wrk_threads",
+    "connections",
+    "requests",
+    "rps",
+    "p50_us",
+    "p90_us",
+    "p99_us",
+    "max_us",
+    "errors",
+    "server_cpu_pct",
+    "cpu_us_per_req",
+    "wrk_cpu_pct",
+    "server_peak_rss_kb",
+    "rss_start_kb",
+    "rss_end_kb",
+    "server_procs",
+    "collector_cpu_pct",
+    "collector_spans",
+    "spans_per_request",
+    "collector_metric_points",
+    "collector_log_records",
+    "load1_before",
+    "load1_after",
+    "started_at",
+    "wrk_command",
+]
+
+
+class CsvLog:
+    """Appends rows to RESULTS/<run_id>/runs.csv as they are measured (a crash keeps what was done)."""
+
+    def __init__(self, path):
+        self.path = path
+        with open(path, "w", newline="") as f:
+            csv.DictWriter(f, FIELDS).writeheader()
+
+    def add(self, row):
+        with open(self.path, "a", newline="") as f:
+            csv.DictWriter(f, FIELDS).writerow({k: row.get(k, "") for k in FIELDS})
+
+
+def medians(rows, peers):
+    """{peer key: {figure: median over its rounds}} in the peers' order; rows with errors still count."""
+    out = {}
+    for p in peers:
+        mine = [r for r in rows if r["peer"] == p.key]
+        if not mine:
+            continue
+        m = {"rounds": len(mine), "role": p.role, "label": p.label, "errors": sum(int(r["errors"]) for r in mine)}
+        for k in (
+            "rps",
+            "p50_us",
+            "p90_us",
+            "p99_us",
+            "max_us",
+            "server_cpu_pct",
+            "cpu_us_per_req",
+            "wrk_cpu_pct",
+            "server_peak_rss_kb",
+            "collector_cpu_pct",
+        ):
+            m[k] = statistics.median(float(r[k]) for r in mine)
+        m["rss_growth_kb"] = statistics.median(float(r["rss_end_kb"]) - float(r["rss_start_kb"]) for r in mine)
+        if all(r.get("spans_per_request") for r in mine):
+            m["spans_per_req"] = statistics.median(float(r["spans_per_request"]) for r in mine)
+        out[p.key] = m
+    return out
+
+
+def _ms(us):
+    return f"{us / 1000:.2f} ms" if us < 100_000 else f"{us / 1000:.0f} ms"
+
+
+def table_rows(med):
+    head = [
+        "peer",
+        "role",
+        "rounds",
+        "req/s",
+        "p50",
+        "p99",
+        "max",
+        "server CPU",
+        "CPU/req",
+        "wrk CPU",
+        "peak RSS",
+        "RSS growth",
+        "collector CPU",
+        "spans/req",
+        "errors",
+    ]
+    rows = []
+    for key, m in med.items():
+        rows.append(
+            [
+                key,
+                m["role"],
+                str(m["rounds"]),
+                f"{m['rps']:,.0f}",
+                _ms(m["p50_us"]),
+                _ms(m["p99_us"]),
+                _ms(m["max_us"]),
+                f"{m['server_cpu_pct']:.0f}%",
+                f"{m['cpu_us_per_req']:.1f} us",
+                f"{m['wrk_cpu_pct']:.0f}%",
+                f"{m['server_peak_rss_kb'] / 1024:.1f} MB",
+                f"{m['rss_growth_kb'] / 1024:+.1f} MB",
+                f"{m['collector_cpu_pct']:.0f}%" if "spans_per_req" in m else "-",
+                f"{m['spans_per_req']:.2f}" if "spans_per_req" in m else "-",
+                str(m["errors"]),
+            ]
+        )
+    return head, rows
+
+
+def ratios(med, skipped, selected):
+    """Lines 'a/b: x' for issue 9's ratios (on req/s medians) between the roles in `selected`, with the
+    reason when one side is missing."""
+
+    def role(r):
+        return next(((k, m) for k, m in med.items() if m["role"] == r), (None, None))
+
+    def why(r):
+        k = next((k for k, (rl, _) in skipped.items() if rl == r), None)
+        return f"{k} not measured: {skipped[k][1]}" if k else f"no peer with role {r} in this run"
+
+    lines = []
+    for a, b, what in [
+        ("2", "1", "instrumentation cost (target >= 0.95)"),
+        ("2", "3", "against the seed as it runs (target >= 30)"),
+        ("2", "3b", "against the seed's fastest configuration (target >= 10)"),
+        ("2", "4", "against Node + OpenTelemetry (target >= 8)"),
+        ("2", "5", "against the C ceiling, nginx (target >= 0.85)"),
+        ("1", "3", "h2otel telemetry off / seed as it runs"),
+        ("1", "3b", "h2otel telemetry off / seed's fastest"),
+        ("1", "4", "h2otel telemetry off / Node + OpenTelemetry"),
+        ("1", "4p", "h2otel telemetry off / plain Node"),
+        ("1", "5", "h2otel telemetry off / nginx"),
+        ("2o", "2", "full telemetry with the collector stopped / running (target >= 0.95)"),
+        ("3o", "3", "the seed with the collector stopped / running"),
+        ("4o", "4", "Node + OpenTelemetry with the collector stopped / running"),
+    ]:
+        if a not in selected or b not in selected:
+            continue
+        (ka, ma), (kb, mb) = role(a), role(b)
+        if ma and mb:
+            # Besides req/s, the inverse ratio of server CPU per request: it holds up better on a loaded box.
+            cpu = mb["cpu_us_per_req"] / ma["cpu_us_per_req"] if ma["cpu_us_per_req"] else float("nan")
+            lines.append(
+                f"{a}/{b} {what}: {ma['rps'] / mb['rps']:.2f} on req/s, {cpu:.2f} on server CPU per request "
+                f"({ka} / {kb})"
+            )
+        else:
+            lines.append(f"{a}/{b} {what}: n/a - {why(a) if not ma else why(b)}")
+    (_, m1), (_, m2) = role("1"), role("2")
+    if m1 and m2:
+        lines.append(f"p99 of 2 minus p99 of 1: {(m2['p99_us'] - m1['p99_us']):+.0f} us (target <= +50 us)")
+    for r in ("2o", "3o", "4o"):
+        k, m = role(r)
+        if m:
+            lines.append(
+                f"{k}: resident memory during the measured run with the collector stopped "
+                f"{m['rss_growth_kb'] / 1024:+.1f} MB (median; target for h2otel: flat)"
+            )
+    return lines
+
+
+def text_table(head, rows):
+    widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*head), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows])
+
+
+def markdown_table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i < 2 else "---:" for i in range(len(head))) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def chart(med, outdir, load_text):
+    """Draws outdir/chart.png (throughput and p99 per peer, log scales) with gnuplot; returns its path or None."""
+    if not med or not shutil.which("gnuplot"):
+        return None
+    dat = os.path.join(outdir, "medians.dat")
+    with open(dat, "w") as f:
+        f.write("# peer rps p99_ms\n")
+        for key, m in med.items():
+            f.write(f'"{key}" {m["rps"]:.0f} {m["p99_us"] / 1000:.3f}\n')
+    png = os.path.join(outdir, "chart.png")
+    script = f"""
+set terminal pngcairo size 1100,800 font "DejaVu Sans,10"
+set output "{png}"
+set multiplot layout 2,1 title "GET /api/v1/dummy/ on loopback: {load_text}"
+set style data histograms
+set style fill solid 0.8 border -1
+set boxwidth 0.7
+set grid ytics
+set logscale y
+set xtics rotate by -20 noenhanced
+set key off
+set title "Throughput (requests/s, log scale, higher is better)"
+set yrange [100:*]
+plot "{dat}" using 2:xtic(1) lc rgb "#3366cc", "" using 0:2:(sprintf("%.0f", $2)) with labels offset 0,0.8 notitle
+set title "p99 latency (ms, log scale, lower is better)"
+set yrange [0.01:*]
+plot "{dat}" using 3:xtic(1) lc rgb "#cc6633", "" using 0:3:(sprintf("%.2f", $3)) with labels offset 0,0.8 notitle
+unset multiplot
+"""
+    r = subprocess.run(["gnuplot"], input=script, text=True, stderr=subprocess.PIPE)
+    if r.returncode != 0 or not os.path.exists(png):
+        print(f"chart: gnuplot failed: {r.stderr.strip()[-300:]}")
+        return None
+    return png
