@@ -15,7 +15,9 @@
 #include "routes.h"
 
 /* Key paths in error messages may be cut short; values are length-checked where they are stored. */
+#if defined(__GNUC__) && !defined(__clang__) /* clang has no such warning group */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 void api_tel_settings_defaults(api_tel_settings_t *s)
 {
