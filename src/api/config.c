@@ -206,6 +206,10 @@ typedef struct file_walk {
 static int walk_error(file_walk_t *w, const yaml_node_t *node, const char *key, const char *why)
 {
     snprintf(w->err, w->errlen, "h2otel: %s:%zu: key '%s': %s", w->path, (size_t)node->start_mark.line + 1, key, why);
+    /* Keys come from the file and may hold line breaks or control characters: the error stays one printable line. */
+    for (char *p = w->err; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
     return -1;
 }
 
