@@ -35,11 +35,13 @@ def find_binary(repo):
 
 
 class Collector:
-    def __init__(self, binary, repo, log_path):
+    def __init__(self, binary, repo, log_path, env=None):
+        """Starts the collector; `env` adds variables (e.g. the Go runtime's GOGC) to its environment."""
         self.binary = binary
         self.otlp_port = procs.free_port()
         self.metrics_port = procs.free_port()
-        env = {"BENCH_OTLP_PORT": str(self.otlp_port), "BENCH_COLLECTOR_METRICS_PORT": str(self.metrics_port)}
+        env = dict(env or {})
+        env.update({"BENCH_OTLP_PORT": str(self.otlp_port), "BENCH_COLLECTOR_METRICS_PORT": str(self.metrics_port)})
         self.server = procs.Server(
             [binary, f"--config={os.path.join(repo, 'bench', 'collector.yaml')}"], env=env, log_path=log_path
         )

@@ -32,6 +32,10 @@ FIELDS = [
     "rss_end_kb",
     "server_procs",
     "collector_cpu_pct",
+    "wrk_cpu_us_per_req",
+    "collector_cpu_us_per_req",
+    "collector_items",
+    "collector_us_per_item",
     "collector_spans",
     "spans_per_request",
     "collector_metric_points",
@@ -75,8 +79,12 @@ def medians(rows, peers):
             "wrk_cpu_pct",
             "server_peak_rss_kb",
             "collector_cpu_pct",
+            "wrk_cpu_us_per_req",
         ):
             m[k] = statistics.median(float(r[k]) for r in mine)
+        for k in ("collector_cpu_us_per_req", "collector_us_per_item"):  # exporting peers only
+            if all(r.get(k) for r in mine):
+                m[k] = statistics.median(float(r[k]) for r in mine)
         m["rss_growth_kb"] = statistics.median(float(r["rss_end_kb"]) - float(r["rss_start_kb"]) for r in mine)
         if all(r.get("spans_per_request") for r in mine):
             m["spans_per_req"] = statistics.median(float(r["spans_per_request"]) for r in mine)
@@ -182,9 +190,11 @@ def ratios(med, skipped, selected):
     return lines
 
 
-def text_table(head, rows):
+def text_table(head, rows, left=(0, 1)):
+    """Columns padded to width; the columns in `left` (indexes, negative from the end) left-aligned."""
     widths = [max(len(x) for x in col) for col in zip(head, *rows, strict=True)]
-    fmt = "  ".join(f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    left = {i % len(head) for i in left}
+    fmt = "  ".join(f"{{:<{w}}}" if i in left else f"{{:>{w}}}" for i, w in enumerate(widths))
     return "\n".join([fmt.format(*head), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows])
 
 
@@ -228,3 +238,84 @@ unset multiplot
         print(f"chart: gnuplot failed: {r.stderr.strip()[-300:]}")
         return None
     return png
+
+
+def _bound(ncpu, us):
+    return ncpu * 1e6 / us if us > 0 else float("nan")
+
+
+def _parts(m):
+    """(server, wrk, collector) CPU-microseconds per request of one peer's medians."""
+    return m["cpu_us_per_req"], m["wrk_cpu_us_per_req"], m.get("collector_cpu_us_per_req", 0.0)
+
+
+def cost_rows(med, ncpu):
+    """The cost model per peer: CPU-us per request of each part that shares the cores (server, wrk, collector), and
+    the req/s `ncpu` fully used cores would allow with all of them, without the collector, and for the server
+    alone. It explains the measured req/s (their ratio is the last column); it does not replace it."""
+    head = [
+        "peer",
+        "req/s",
+        "server us/req",
+        "wrk us/req",
+        "collector us/req",
+        "total us/req",
+        f"{ncpu}-core bound",
+        "measured/bound",
+        "bound, collector elsewhere",
+        "bound, server alone",
+    ]
+    rows = []
+    for key, m in med.items():
+        if "wrk_cpu_us_per_req" not in m:
+            continue  # a CSV from before the cost model
+        srv, wrk_us, col = _parts(m)
+        total = srv + wrk_us + col
+        rows.append(
+            [
+                key,
+                f"{m['rps']:,.0f}",
+                f"{srv:.1f}",
+                f"{wrk_us:.1f}",
+                f"{col:.1f}" if "collector_cpu_us_per_req" in m else "-",
+                f"{total:.1f}",
+                f"{_bound(ncpu, total):,.0f}",
+                f"{m['rps'] / _bound(ncpu, total):.2f}",
+                f"{_bound(ncpu, srv + wrk_us):,.0f}" if "collector_cpu_us_per_req" in m else "-",
+                f"{_bound(ncpu, srv):,.0f}",
+            ]
+        )
+    return head, rows
+
+
+def cost_lines(med, ncpu):
+    """What the model says about full telemetry: the collector's share, and 2/1 with the collector elsewhere."""
+    by_role = {m["role"]: (k, m) for k, m in med.items() if "wrk_cpu_us_per_req" in m}
+    lines = []
+    for key, m in med.items():
+        if "collector_us_per_item" in m:
+            lines.append(
+                f"{key}: the collector spends {m['collector_us_per_item']:.2f} us of CPU per item received "
+                f"(span, log record or metric point), {m['collector_cpu_us_per_req']:.1f} us per request"
+            )
+    if "1" in by_role and "2" in by_role:
+        (k1, m1), (k2, m2) = by_role["1"], by_role["2"]
+        s1, w1, _ = _parts(m1)
+        s2, w2, c2 = _parts(m2)
+        total2 = s2 + w2 + c2
+        lines.append(
+            f"model 2/1 with the collector on the same {ncpu} cores: {(s1 + w1) / total2:.2f} "
+            f"(measured {m2['rps'] / m1['rps']:.2f}); the collector is {100 * c2 / total2:.0f}% of 2's CPU per request"
+        )
+        lines.append(
+            f"model 2/1 with the collector elsewhere (server + wrk only): {(s1 + w1) / (s2 + w2):.2f} -> "
+            f"{k2} would reach ~{_bound(ncpu, s2 + w2) * m1['rps'] / _bound(ncpu, s1 + w1):,.0f} req/s at the "
+            f"utilisation {k1} got ({_bound(ncpu, s2 + w2):,.0f} on {ncpu} fully used cores)"
+        )
+        lines.append(f"model 2/1, server CPU alone (wrk and collector elsewhere): {s1 / s2:.2f}")
+    if "5" in by_role and "2" in by_role:
+        (_, m5), (_, m2) = by_role["5"], by_role["2"]
+        s5, w5, _ = _parts(m5)
+        s2, w2, _ = _parts(m2)
+        lines.append(f"model 2/5 with the collector elsewhere (server + wrk only): {(s5 + w5) / (s2 + w2):.2f}")
+    return lines
