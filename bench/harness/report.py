@@ -44,6 +44,7 @@ FIELDS = [
     "load1_after",
     "started_at",
     "wrk_command",
+    "server_cpus",
 ]
 
 

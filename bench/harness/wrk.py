@@ -8,13 +8,15 @@ import subprocess
 _SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "wrk-report.lua")
 
 
-def command(url, threads, connections, seconds):
-    return ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", _SCRIPT, url]
+def command(url, threads, connections, seconds, cpus=""):
+    """wrk's argv; `cpus` (taskset -c list) pins it to those CPUs."""
+    pin = ["taskset", "-c", cpus] if cpus else []
+    return pin + ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", _SCRIPT, url]
 
 
-def run(url, threads, connections, seconds, log_path=None):
+def run(url, threads, connections, seconds, log_path=None, cpus=""):
     """Returns a dict (requests, rps, p50_us, p90_us, p99_us, max_us, err_*, client_cpu_s), or raises RuntimeError."""
-    argv = command(url, threads, connections, seconds)
+    argv = command(url, threads, connections, seconds, cpus)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=seconds + 60)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
