@@ -45,6 +45,7 @@ FIELDS = [
     "started_at",
     "wrk_command",
     "server_cpus",
+    "collector_env",
 ]
 
 
