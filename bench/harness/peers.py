@@ -42,6 +42,8 @@ class Peer:
     callgrind: bool = False  # native server: `bench/run --callgrind` counts its instructions per request
     outage: bool = False  # exports to a collector of its own that is stopped after the warm-up
     quiet: bool = False  # telemetry off: pointed at the collector, a run fails if anything arrives there
+    single_core: bool = False  # one thread does the work (Python with 1 worker, Node's event loop): the cost model
+    # bounds it by one core too
 
 
 def _otel_env(ctx, service):
@@ -171,7 +173,8 @@ PEERS = [
         probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)",
     ),
     Peer(
-        "fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed, exports=True
+        "fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed, exports=True,
+        single_core=True,
     ),
     Peer(
         "fastapi-fast",
@@ -191,9 +194,11 @@ PEERS = [
         exports=True,
         outage=True,
         default=False,
+        single_core=True,
     ),
-    Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True),
-    Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain),
+    Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True,
+         single_core=True),
+    Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain, single_core=True),
     Peer(
         "node-otel-outage",
         "4o",
@@ -203,6 +208,7 @@ PEERS = [
         exports=True,
         outage=True,
         default=False,
+        single_core=True,
     ),
     Peer("nginx", "5", "nginx, 2 workers, return 200", ("nginx",), nginx, callgrind=True),
 ]

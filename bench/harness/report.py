@@ -70,6 +70,7 @@ def medians(rows, peers):
         if not mine:
             continue
         m = {"rounds": len(mine), "role": p.role, "label": p.label, "errors": sum(int(r["errors"]) for r in mine)}
+        m["single_core"] = p.single_core
         for k in (
             "rps",
             "p50_us",
@@ -81,9 +82,10 @@ def medians(rows, peers):
             "wrk_cpu_pct",
             "server_peak_rss_kb",
             "collector_cpu_pct",
-            "wrk_cpu_us_per_req",
         ):
             m[k] = statistics.median(float(r[k]) for r in mine)
+        if all(r.get("wrk_cpu_us_per_req") for r in mine):  # absent from CSVs older than the cost model
+            m["wrk_cpu_us_per_req"] = statistics.median(float(r["wrk_cpu_us_per_req"]) for r in mine)
         for k in ("collector_cpu_us_per_req", "collector_us_per_item"):  # exporting peers only
             if all(r.get(k) for r in mine):
                 m[k] = statistics.median(float(r[k]) for r in mine)
@@ -211,27 +213,39 @@ def chart(med, outdir, load_text):
     if not med or not shutil.which("gnuplot"):
         return None
     dat = os.path.join(outdir, "medians.dat")
+    ncpu = os.cpu_count()
     with open(dat, "w") as f:
-        f.write("# peer rps p99_ms\n")
+        f.write("# peer rps p99_ms bound_rps (cost model: the cores / (server + wrk + collector CPU per request))\n")
         for key, m in med.items():
-            f.write(f'"{key}" {m["rps"]:.0f} {m["p99_us"] / 1000:.3f}\n')
+            bound = 0
+            if "wrk_cpu_us_per_req" in m:
+                bound = min(_bound(ncpu, sum(_parts(m))), _server_bound(ncpu, m, _parts(m)[0]))
+            f.write(f'"{key}" {m["rps"]:.0f} {m["p99_us"] / 1000:.3f} {bound:.0f}\n')
     png = os.path.join(outdir, "chart.png")
+    # Room above the tallest bar for its label and the key (log scales).
+    top_rps = 10 * max(max(m["rps"] for m in med.values()), 1000)
+    top_p99 = 4 * max(m["p99_us"] for m in med.values()) / 1000
     script = f"""
 set terminal pngcairo size 1100,800 font "DejaVu Sans,10"
 set output "{png}"
 set multiplot layout 2,1 title "GET /api/v1/dummy/ on loopback: {load_text}"
 set style data histograms
+set style histogram clustered gap 1
 set style fill solid 0.8 border -1
-set boxwidth 0.7
 set grid ytics
 set logscale y
 set xtics rotate by -20 noenhanced
-set key off
+set key top right
 set title "Throughput (requests/s, log scale, higher is better)"
-set yrange [100:*]
-plot "{dat}" using 2:xtic(1) lc rgb "#3366cc", "" using 0:2:(sprintf("%.0f", $2)) with labels offset 0,0.8 notitle
+set yrange [100:{top_rps:.0f}]
+plot "{dat}" using 2:xtic(1) lc rgb "#3366cc" title "measured", \
+     "" using 4 lc rgb "#bbbbbb" title "cost model: what the {ncpu} cores allow (CPU per request of server + wrk + collector)", \
+     "" using ($0 - 0.17):2:(sprintf("%.0f", $2)) with labels offset 0,0.8 font ",8" notitle
+set key off
+set style histogram clustered gap 1
+set boxwidth 0.7
 set title "p99 latency (ms, log scale, lower is better)"
-set yrange [0.01:*]
+set yrange [0.01:{top_p99:.3f}]
 plot "{dat}" using 3:xtic(1) lc rgb "#cc6633", "" using 0:3:(sprintf("%.2f", $3)) with labels offset 0,0.8 notitle
 unset multiplot
 """
@@ -246,6 +260,11 @@ def _bound(ncpu, us):
     return ncpu * 1e6 / us if us > 0 else float("nan")
 
 
+def _server_bound(ncpu, m, us):
+    """The req/s the server alone allows: all the cores, or one for a server that runs on one thread."""
+    return _bound(1 if m.get("single_core") else ncpu, us)
+
+
 def _parts(m):
     """(server, wrk, collector) CPU-microseconds per request of one peer's medians."""
     return m["cpu_us_per_req"], m["wrk_cpu_us_per_req"], m.get("collector_cpu_us_per_req", 0.0)
@@ -254,7 +273,7 @@ def _parts(m):
 def cost_rows(med, ncpu):
     """The cost model per peer: CPU-us per request of each part that shares the cores (server, wrk, collector), and
     the req/s `ncpu` fully used cores would allow with all of them, without the collector, and for the server
-    alone. It explains the measured req/s (their ratio is the last column); it does not replace it."""
+    alone (one core for a single-threaded server). It explains the measured req/s (their ratio is the last column); it does not replace it."""
     head = [
         "peer",
         "req/s",
@@ -273,6 +292,7 @@ def cost_rows(med, ncpu):
             continue  # a CSV from before the cost model
         srv, wrk_us, col = _parts(m)
         total = srv + wrk_us + col
+        bound = min(_bound(ncpu, total), _server_bound(ncpu, m, srv))
         rows.append(
             [
                 key,
@@ -281,10 +301,12 @@ def cost_rows(med, ncpu):
                 f"{wrk_us:.1f}",
                 f"{col:.1f}" if "collector_cpu_us_per_req" in m else "-",
                 f"{total:.1f}",
-                f"{_bound(ncpu, total):,.0f}",
-                f"{m['rps'] / _bound(ncpu, total):.2f}",
-                f"{_bound(ncpu, srv + wrk_us):,.0f}" if "collector_cpu_us_per_req" in m else "-",
-                f"{_bound(ncpu, srv):,.0f}",
+                f"{bound:,.0f}" + (" (1 core)" if bound < _bound(ncpu, total) else ""),
+                f"{m['rps'] / bound:.2f}",
+                f"{min(_bound(ncpu, srv + wrk_us), _server_bound(ncpu, m, srv)):,.0f}"
+                if "collector_cpu_us_per_req" in m
+                else "-",
+                f"{_server_bound(ncpu, m, srv):,.0f}",
             ]
         )
     return head, rows
