@@ -202,8 +202,10 @@ def text_table(head, rows, left=(0, 1)):
     return "\n".join([fmt.format(*head), fmt.format(*["-" * w for w in widths])] + [fmt.format(*r) for r in rows])
 
 
-def markdown_table(head, rows):
-    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i < 2 else "---:" for i in range(len(head))) + "|"]
+def markdown_table(head, rows, left=(0, 1)):
+    left = {i % len(head) for i in left}
+    rule = "|" + "|".join("---" if i in left else "---:" for i in range(len(head))) + "|"
+    out = ["| " + " | ".join(head) + " |", rule]
     out += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(out)
 
@@ -239,7 +241,7 @@ set key top right
 set title "Throughput (requests/s, log scale, higher is better)"
 set yrange [100:{top_rps:.0f}]
 plot "{dat}" using 2:xtic(1) lc rgb "#3366cc" title "measured", \
-     "" using 4 lc rgb "#bbbbbb" title "cost model: what the {ncpu} cores allow (CPU per request of server + wrk + collector)", \
+     "" using 4 lc rgb "#bbbbbb" title "cost model: what the {ncpu} cores allow (CPU/request of server + wrk + collector)", \
      "" using ($0 - 0.17):2:(sprintf("%.0f", $2)) with labels offset 0,0.8 font ",8" notitle
 set key off
 set style histogram clustered gap 1
@@ -273,7 +275,8 @@ def _parts(m):
 def cost_rows(med, ncpu):
     """The cost model per peer: CPU-us per request of each part that shares the cores (server, wrk, collector), and
     the req/s `ncpu` fully used cores would allow with all of them, without the collector, and for the server
-    alone (one core for a single-threaded server). It explains the measured req/s (their ratio is the last column); it does not replace it."""
+    alone (one core for a single-threaded server). It explains the measured req/s (measured/bound says how
+    much of the cores the parts got); it does not replace it."""
     head = [
         "peer",
         "req/s",
