@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The SDK micro-benchmarks (span, counter, histogram, OTLP encode) run from bench/run: each case's timing from
-its own benchmark program (bench/trace_spans_bench.c, bench/metrics_bench.c, bench/otlp_export_bench.c, owned by
-their areas: called, not rewritten) beside its callgrind instruction count per operation, the figure that holds on
-a busy machine. The commands are the ones of docs/benchmarks.md (Traces, Metrics, OTLP export sections).
+"""The SDK micro-benchmarks (span, counter, histogram, log record, OTLP encode) run from bench/run: each case's
+timing from its own benchmark program (bench/trace_spans_bench.c, bench/metrics_bench.c, bench/logs_emit_bench.c,
+bench/otlp_export_bench.c, owned by their areas: called, not rewritten) beside its callgrind instruction count per
+operation, the figure that holds on a busy machine. The commands are the ones of docs/benchmarks.md (Traces,
+Metrics, OTLP export sections).
 
 A case that fails, or whose output no longer parses (a benchmark's CLI changed), becomes a row that says so; the
-other cases still run."""
+other cases still run. Optional cases (a program or mode that not every tree has yet) are left out when the
+program is not in the tree or answers with its usage."""
 
 import os
 import re
 import shutil
+import statistics
 import subprocess
 from dataclasses import dataclass
 
@@ -29,8 +32,8 @@ FIELDS = [
     "callgrind_command",
 ]
 
-TARGETS = ("trace_spans_bench", "metrics_bench", "otlp_export_bench")
-GROUPS = ("traces", "metrics", "encode")
+TARGETS = ("trace_spans_bench", "metrics_bench", "logs_emit_bench", "otlp_export_bench")
+GROUPS = ("traces", "metrics", "logs", "encode")
 
 
 @dataclass
@@ -56,6 +59,8 @@ class Case:
     timing: tuple  # argv tail of the timing run (shared runs are cached), or () for a callgrind-only row
     parse: object  # (output, case) -> {median_ns, min_ns, cpu_median_ns, note}; raises ValueError
     counting: Counting = None
+    optional: bool = False  # left out when the program or its mode is not in this tree (see the module's doc)
+    repeat: int = 1  # timing runs (the median and minimum of their figures) for a program that times once
 
 
 def _num(pattern, text, what):
@@ -95,6 +100,26 @@ def _parse_encode(out, _case):
         "min_ns": _num(r"ns/span \(runs (\d+(?:\.\d+)?)", out, "runs"),
         "note": f"{plain:.0f} bytes/span plain, {gz:.0f} gzip, 512-span requests",
     }
+
+
+def _parse_log_encode(out, _case):
+    size = _num(r"(\d+(?:\.\d+)?) bytes/record", out, "bytes/record")
+    return {
+        "median_ns": _num(r"median (\d+(?:\.\d+)?) ns/record", out, "median ns/record"),
+        "min_ns": _num(r"ns/record \(runs (\d+(?:\.\d+)?)", out, "runs"),
+        "note": f"{size:.0f} bytes/record, 512-record requests",
+    }
+
+
+def _parse_log_emit(out, _case):
+    cpu = _num(r"(\d+(?:\.\d+)?) ns CPU per emit", out, "ns CPU per emit")
+    return {"median_ns": cpu, "min_ns": cpu, "note": "times: thread CPU"}
+
+
+def targets(repo, groups):
+    """The benchmark programs the selected groups need that this tree has (bench/<name>.c)."""
+    want = {c.bench for c in cases(True) if c.group in groups}
+    return [t for t in TARGETS if t in want and os.path.exists(os.path.join(repo, "bench", t + ".c"))]
 
 
 def cases(quick):
@@ -138,6 +163,25 @@ def cases(quick):
         out.append(Case("metrics", "metrics_bench", name, unit, 1, ("ALL",), _parse_metrics, cnt))
         if two:
             out.append(Case("metrics", "metrics_bench", name, unit, 2, ("ALL",), _parse_metrics, None))
+    # The per-request log record (h2otel's five attributes, a span context) emitted into the batch processor.
+    for threads in (1, 2):
+        cnt = None
+        if threads == 1:
+            cnt = Counting("emit_loop", lambda n: [str(n), "1"], 20000, 40000)
+        out.append(
+            Case(
+                "logs",
+                "logs_emit_bench",
+                "log_emit",
+                "record",
+                threads,
+                ("1000000", str(threads)),
+                _parse_log_emit,
+                cnt,
+                optional=True,
+                repeat=3 if quick else 11,
+            )
+        )
     # Encode: 5 runs x ITER batches of 512 spans; the counted difference of ITER=3 and ITER=1 is 5*2*512 spans.
     out.append(
         Case(
@@ -149,6 +193,19 @@ def cases(quick):
             ("encode", iters),
             _parse_encode,
             Counting("", lambda n: ["encode", str(n)], 1, 3, 5 * 512),
+        )
+    )
+    out.append(
+        Case(
+            "encode",
+            "otlp_export_bench",
+            "otlp_encode_logs",
+            "record",
+            1,
+            ("encode-logs", iters),
+            _parse_log_encode,
+            Counting("", lambda n: ["encode-logs", str(n)], 1, 3, 5 * 512),
+            optional=True,
         )
     )
     return out
@@ -177,14 +234,43 @@ def _count(exe, c):
     return (b - a) / ((k.n2 - k.n1) * k.ops_per_n), f"{cmd} minus the same at {k.n1}"
 
 
+def _timing_outputs(argv, repeat, log, label):
+    """The outputs of `repeat` timing runs; raises ValueError (with the output) when one fails."""
+    outs = []
+    log(f"micro: {label}" + (f" ({repeat} runs)" if repeat > 1 else ""))
+    for _ in range(repeat):
+        try:
+            r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise ValueError(str(e)) from e
+        if r.returncode != 0:
+            raise ValueError(f"status {r.returncode}: {r.stdout}")
+        outs.append(r.stdout)
+    return outs
+
+
+def _timing(c, outs):
+    """Parsed figures of one case: over several runs, the median of their medians and the least minimum."""
+    parsed = [c.parse(o, c) for o in outs]
+    res = {"note": parsed[0].get("note", "")}
+    for k in ("median_ns", "cpu_median_ns"):
+        if k in parsed[0]:
+            res[k] = statistics.median(p[k] for p in parsed)
+    if "min_ns" in parsed[0]:
+        res["min_ns"] = min(p["min_ns"] for p in parsed)
+    return res
+
+
 def run(build_dir, groups, quick, log, run_id):
     """Runs the selected groups' cases; returns the rows (dicts with FIELDS)."""
     have_valgrind = bool(shutil.which("valgrind"))
-    outputs = {}  # (bench, timing argv) -> output text or an exception text
+    outputs = {}  # (bench, timing argv) -> list of outputs, or the ValueError of a failed run
     rows = []
-    selected = [c for c in cases(quick) if c.group in groups]
-    for c in selected:
+    for c in [c for c in cases(quick) if c.group in groups]:
         exe = os.path.join(build_dir, "bench", c.bench)
+        if c.optional and not os.access(exe, os.X_OK):
+            log(f"micro {c.name}: left out ({c.bench} is not in this tree)")
+            continue
         row = {"run_id": run_id, "bench": c.bench, "case": c.name, "threads": c.threads, "unit": c.unit}
         notes = []
         if c.timing:
@@ -192,16 +278,18 @@ def run(build_dir, groups, quick, log, run_id):
             key = (c.bench, c.timing)
             row["time_command"] = " ".join([os.path.relpath(exe), *argv[1:]])
             if key not in outputs:
-                log(f"micro: {row['time_command']}")
                 try:
-                    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
-                    outputs[key] = r.stdout if r.returncode == 0 else ValueError(f"status {r.returncode}: {r.stdout}")
-                except (OSError, subprocess.TimeoutExpired) as e:
-                    outputs[key] = ValueError(str(e))
+                    outputs[key] = _timing_outputs(argv, c.repeat, log, row["time_command"])
+                except ValueError as e:
+                    outputs[key] = e
+            failed = outputs[key] if isinstance(outputs[key], ValueError) else None
+            if failed and c.optional and "usage" in str(failed):
+                log(f"micro {c.name}: left out ({c.bench} has no such mode in this tree)")
+                continue
             try:
-                if isinstance(outputs[key], Exception):
-                    raise outputs[key]
-                parsed = c.parse(outputs[key], c)
+                if failed:
+                    raise failed
+                parsed = _timing(c, outputs[key])
                 for k in ("median_ns", "min_ns", "cpu_median_ns"):
                     if k in parsed:
                         row[k] = f"{parsed[k]:.2f}"
