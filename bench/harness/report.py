@@ -36,6 +36,8 @@ FIELDS = [
     "collector_cpu_us_per_req",
     "collector_items",
     "collector_us_per_item",
+    "bound_rps",
+    "bound_rps_collector_elsewhere",
     "collector_spans",
     "spans_per_request",
     "collector_metric_points",
@@ -260,6 +262,13 @@ unset multiplot
 
 def _bound(ncpu, us):
     return ncpu * 1e6 / us if us > 0 else float("nan")
+
+
+def bound(ncpu, server_us, wrk_us, collector_us, single_core):
+    """The cost model's req/s for CPU-us per request of each part: the cores over their sum, and at most one
+    core over the server's share for a single-threaded server."""
+    total = _bound(ncpu, server_us + wrk_us + collector_us)
+    return min(total, _bound(1, server_us)) if single_core else total
 
 
 def _server_bound(ncpu, m, us):
