@@ -42,8 +42,7 @@ class Peer:
     callgrind: bool = False  # native server: `bench/run --callgrind` counts its instructions per request
     outage: bool = False  # exports to a collector of its own that is stopped after the warm-up
     quiet: bool = False  # telemetry off: pointed at the collector, a run fails if anything arrives there
-    single_core: bool = False  # one thread does the work (Python with 1 worker, Node's event loop): the cost model
-    # bounds it by one core too
+    single_core: bool = False  # one thread does the work (1 uvicorn worker, Node's loop): bounded by one core
 
 
 def _otel_env(ctx, service):
@@ -159,7 +158,7 @@ PEERS = [
         ("h2otel", "collector"),
         h2otel_full,
         exports=True,
-        probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)",
+        probe="h2otel sent no spans to the collector in a 1 s probe: no telemetry in this build?",
         callgrind=True,
     ),
     Peer(
@@ -170,10 +169,15 @@ PEERS = [
         h2otel_full,
         exports=True,
         outage=True,
-        probe="not available yet: needs issue 6 (h2otel sent no spans to the collector)",
+        probe="h2otel sent no spans to the collector in a 1 s probe: no telemetry in this build?",
     ),
     Peer(
-        "fastapi-seed", "3", "FastAPI+OTel, uvicorn 1 worker (seed)", ("venv", "collector"), fastapi_seed, exports=True,
+        "fastapi-seed",
+        "3",
+        "FastAPI+OTel, uvicorn 1 worker (seed)",
+        ("venv", "collector"),
+        fastapi_seed,
+        exports=True,
         single_core=True,
     ),
     Peer(
@@ -196,8 +200,15 @@ PEERS = [
         default=False,
         single_core=True,
     ),
-    Peer("node-otel", "4", "Node.js http + OpenTelemetry JS", ("node", "collector"), node_otel, exports=True,
-         single_core=True),
+    Peer(
+        "node-otel",
+        "4",
+        "Node.js http + OpenTelemetry JS",
+        ("node", "collector"),
+        node_otel,
+        exports=True,
+        single_core=True,
+    ),
     Peer("node-plain", "4p", "Node.js http, plain", ("node",), node_plain, single_core=True),
     Peer(
         "node-otel-outage",
