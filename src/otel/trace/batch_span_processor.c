@@ -90,6 +90,10 @@ static void unref(batch_processor_t *p)
 static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
 {
     batch_processor_t *p = (batch_processor_t *)self;
+    if (__builtin_expect(!otel_span__is_sampled(span), 0)) {
+        otel_span__release(span); /* RECORD_ONLY: recorded, never exported (spec) */
+        return;
+    }
     if (__builtin_expect(atomic_load_explicit(&p->stopping, memory_order_relaxed), 0))
         goto drop;
     size_t pushed;
@@ -261,7 +265,7 @@ static void batch_get_stats(const otel_span_processor_t *self, otel_span_process
 }
 
 static const otel_span_processor__vtable_t batch_vtable = {
-    batch_on_end, batch_force_flush, batch_shutdown, batch_destroy, batch_get_stats,
+    NULL, batch_on_end, batch_force_flush, batch_shutdown, batch_destroy, batch_get_stats,
 };
 
 otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_options_t *options,
