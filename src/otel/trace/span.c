@@ -13,6 +13,16 @@ static otel_span_t noop_span;
 
 static _Thread_local otel_span_scope_t *current_scope;
 
+/* otel_arena__reset, without its call and chunk walk in the usual case of a span whose strings fit in the
+ * first chunk: chunks after the first were all kept by an earlier reset, so this one would keep them too. */
+static inline void reset_arena(otel_arena_t *arena)
+{
+    if (arena->cur == arena->head)
+        arena->used = 0;
+    else
+        otel_arena__reset(arena, ARENA_KEEP_BYTES);
+}
+
 void otel_span__reset(otel_span_t *span)
 {
     atomic_store_explicit(&span->state, OTEL_SPAN__OPEN, memory_order_relaxed);
@@ -20,21 +30,23 @@ void otel_span__reset(otel_span_t *span)
     if (!span->recording) {
         /* A non-recording span only ever set its tracestate (and flags): the rest of `data` is still clean. */
         if (span->data.tracestate.len > 0) {
-            otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
+            reset_arena(&span->arena);
             span->data.tracestate = (otel_str_t){"", 0};
         }
         return;
     }
-    otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
-    otel_attribute_t *attributes = span->attributes;
-    otel_span_event_t *events = span->events;
-    otel_span_link_t *links = span->links;
-    memset(&span->data, 0, sizeof(span->data));
-    span->data.attributes = attributes;
-    span->data.events = events;
-    span->data.links = links;
-    /* Exporters may memcpy any slice: empty ones point at "" rather than NULL. */
-    span->data.tracestate = span->data.name = span->data.status_message = (otel_str_t){"", 0};
+    reset_arena(&span->arena);
+    /* Only what start_span does not write for every recording span (ids, flags, name, kind, start time,
+     * resource, scope); the array pointers stay with their retained arrays. Exporters may memcpy any
+     * slice: empty ones point at "" rather than NULL. */
+    otel_span_data_t *d = &span->data;
+    d->parent_span_id = (otel_span_id_t){{0}};
+    d->parent_is_remote = false;
+    d->tracestate = d->name = d->status_message = (otel_str_t){"", 0};
+    d->end_time_unix_ns = 0;
+    d->attribute_count = d->event_count = d->link_count = 0;
+    d->dropped_attributes_count = d->dropped_events_count = d->dropped_links_count = 0;
+    d->status_code = OTEL_STATUS_CODE_UNSET;
     span->recording = span->status_final = false;
 }
 
@@ -129,31 +141,78 @@ static inline bool lock_mutable(otel_span_t *span)
     return span != NULL && span->recording && span_lock(span);
 }
 
-static void set_attribute(otel_span_t *span, const otel_attribute_t *attr, const otel_span_limits_t *limits)
+/*
+ * Sets `n` attributes (the span is locked). The hot path: with no value length limit, the keys and string
+ * values of the whole call go into one arena block reserved up front, copied inline; locals hold the count,
+ * capacity and block cursor across the loop (the byte copies could alias any span field, so the compiler
+ * would otherwise reload them after each one). Anything else (arrays, a value limit, no memory for the
+ * block) goes through otel_attribute__copy_fast.
+ */
+static void set_attributes(otel_span_t *span, const otel_attribute_t *attrs, size_t n, const otel_span_limits_t *limits)
 {
-    if (attr->key.len == 0)
-        return; /* the spec makes an empty key invalid */
     otel_span_data_t *d = &span->data;
-    for (size_t i = 0; i < d->attribute_count; i++) {
-        otel_str_t k = span->attributes[i].key;
-        if (k.len == attr->key.len && k.ptr[0] == attr->key.ptr[0] && otel_str__eq(k, attr->key)) {
-            otel_value__copy(&span->arena, &span->attributes[i].value, &attr->value,
-                             limits->attribute_value_length_limit);
-            return;
+    uint32_t dropped = 0, count_limit = limits->attribute_count_limit,
+             value_limit = limits->attribute_value_length_limit;
+    char *block = NULL;
+    if (value_limit == UINT32_MAX) {
+        size_t bytes = 0;
+        for (size_t a = 0; a < n; a++)
+            bytes += attrs[a].key.len + (attrs[a].value.type == OTEL_VALUE_STRING ? attrs[a].value.u.string.len : 0);
+        block = otel_arena__alloc(&span->arena, bytes);
+    }
+    otel_attribute_t *items = span->attributes;
+    size_t count = d->attribute_count;
+    uint32_t cap = span->attribute_cap;
+    for (size_t a = 0; a < n; a++) {
+        const otel_attribute_t *attr = &attrs[a];
+        size_t klen = attr->key.len;
+        if (klen == 0)
+            continue; /* the spec makes an empty key invalid */
+        const char *key = attr->key.ptr;
+        size_t i = 0;
+        while (i < count && !(items[i].key.len == klen && items[i].key.ptr[0] == key[0] &&
+                              __builtin_memcmp(items[i].key.ptr, key, klen) == 0))
+            i++;
+        if (i < count) { /* same key: overwrite in place */
+            otel_value__copy(&span->arena, &items[i].value, &attr->value, value_limit);
+            continue;
+        }
+        if (count >= count_limit) {
+            dropped++;
+            continue;
+        }
+        if (count >= cap) {
+            if (!grow((void **)&span->attributes, &span->attribute_cap, (uint32_t)count, count_limit, sizeof(*items))) {
+                dropped++;
+                continue;
+            }
+            items = span->attributes;
+            cap = span->attribute_cap;
+        }
+        otel_attribute_t *dst = &items[count];
+        otel_value_type_t type = attr->value.type;
+        if (block != NULL && (type == OTEL_VALUE_STRING || type == OTEL_VALUE_BOOL || type == OTEL_VALUE_INT64 ||
+                              type == OTEL_VALUE_DOUBLE)) {
+            otel_copy__small(block, key, klen);
+            dst->key = (otel_str_t){block, klen};
+            block += klen;
+            dst->value = attr->value;
+            if (type == OTEL_VALUE_STRING) {
+                size_t vlen = attr->value.u.string.len;
+                otel_copy__small(block, attr->value.u.string.ptr, vlen);
+                dst->value.u.string = (otel_str_t){vlen > 0 ? block : "", vlen};
+                block += vlen;
+            }
+            count++;
+        } else if (otel_attribute__copy_fast(&span->arena, dst, attr, value_limit)) {
+            count++;
+        } else {
+            dropped++;
         }
     }
-    if (d->attribute_count >= limits->attribute_count_limit ||
-        !grow((void **)&span->attributes, &span->attribute_cap, (uint32_t)d->attribute_count,
-              limits->attribute_count_limit, sizeof(otel_attribute_t))) {
-        d->dropped_attributes_count++;
-        return;
-    }
-    d->attributes = span->attributes;
-    if (otel_attribute__copy_fast(&span->arena, &span->attributes[d->attribute_count], attr,
-                                  limits->attribute_value_length_limit))
-        d->attribute_count++;
-    else
-        d->dropped_attributes_count++;
+    d->attributes = items;
+    d->attribute_count = count;
+    d->dropped_attributes_count += dropped;
 }
 
 /* Copies up to `limit` attributes into the arena; the rest are counted in *dropped. */
@@ -265,8 +324,8 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
     d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time_now_ns();
     d->resource = provider->resource;
     d->scope = &tracer->scope;
-    for (size_t i = 0; i < options->attribute_count; i++)
-        set_attribute(span, &options->attributes[i], &provider->limits);
+    if (options->attribute_count > 0)
+        set_attributes(span, options->attributes, options->attribute_count, &provider->limits);
     for (size_t i = 0; i < options->link_count; i++) {
         const otel_span_link_t *l = &options->links[i];
         add_link(span, &l->context, l->tracestate, l->attributes, l->attribute_count);
@@ -345,7 +404,7 @@ void otel_span_set_attribute(otel_span_t *span, const otel_attribute_t *attribut
 {
     if (attribute == NULL || !lock_mutable(span))
         return;
-    set_attribute(span, attribute, &span->tracer->provider->limits);
+    set_attributes(span, attribute, 1, &span->tracer->provider->limits);
     span_unlock(span, OTEL_SPAN__OPEN);
 }
 
@@ -353,9 +412,7 @@ void otel_span_set_attributes(otel_span_t *span, const otel_attribute_t *attribu
 {
     if (attributes == NULL || !lock_mutable(span))
         return;
-    const otel_span_limits_t *limits = &span->tracer->provider->limits;
-    for (size_t i = 0; i < count; i++)
-        set_attribute(span, &attributes[i], limits);
+    set_attributes(span, attributes, count, &span->tracer->provider->limits);
     span_unlock(span, OTEL_SPAN__OPEN);
 }
 
