@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/common_internal.h"
+#include "common/fast_clock_internal.h"
 #include "trace/trace_internal.h"
 
 #define ARENA_KEEP_BYTES (16u * 1024u)
@@ -321,7 +322,7 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
     }
     d->name = otel_arena__strndup(&span->arena, name);
     d->kind = kind;
-    d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time_now_ns();
+    d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time__fast_now_ns();
     d->resource = provider->resource;
     d->scope = &tracer->scope;
     if (options->attribute_count > 0)
@@ -349,7 +350,7 @@ void otel_span_end(otel_span_t *span, uint64_t end_time_unix_ns)
         return;
     }
     otel_tracer_provider_t *provider = span->tracer->provider;
-    span->data.end_time_unix_ns = end_time_unix_ns != 0 ? end_time_unix_ns : otel_time_now_ns();
+    span->data.end_time_unix_ns = end_time_unix_ns != 0 ? end_time_unix_ns : otel_time__fast_now_ns();
     if (span->data.end_time_unix_ns < span->data.start_time_unix_ns)
         span->data.end_time_unix_ns = span->data.start_time_unix_ns;
     /* From here on the span is read-only: later mutators see ENDED and leave it alone. */
@@ -431,7 +432,7 @@ static void add_event(otel_span_t *span, otel_str_t name, uint64_t time_unix_ns,
     d->events = span->events;
     otel_span_event_t *e = &span->events[d->event_count++];
     e->name = otel_arena__strdup(&span->arena, name, false);
-    e->time_unix_ns = time_unix_ns != 0 ? time_unix_ns : otel_time_now_ns();
+    e->time_unix_ns = time_unix_ns != 0 ? time_unix_ns : otel_time__fast_now_ns();
     e->attributes =
         copy_attributes(span, attributes, attributes != NULL ? count : 0, limits->event_attribute_count_limit,
                         &e->attribute_count, &e->dropped_attributes_count);
