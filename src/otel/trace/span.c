@@ -411,7 +411,7 @@ void otel_span_set_attribute(otel_span_t *span, const otel_attribute_t *attribut
 
 void otel_span_set_attributes(otel_span_t *span, const otel_attribute_t *attributes, size_t count)
 {
-    if (attributes == NULL || !lock_mutable(span))
+    if (attributes == NULL || count == 0 || !lock_mutable(span))
         return;
     set_attributes(span, attributes, count, &span->tracer->provider->limits);
     span_unlock(span, OTEL_SPAN__OPEN);
