@@ -87,6 +87,8 @@ static void unref(batch_processor_t *p)
         free_processor(p);
 }
 
+#define PREFETCH_AHEAD 8
+
 static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
 {
     batch_processor_t *p = (batch_processor_t *)self;
@@ -99,6 +101,9 @@ static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
     size_t pushed;
     if (!otel_mpsc__push(&p->queue, span, &pushed))
         goto drop; /* full */
+    /* The slot this thread will likely fill a few spans from now was last written by the export thread:
+     * fetch it now, so the push then does not wait for that line to cross cores. */
+    __builtin_prefetch(&p->queue.cells[(pushed + PREFETCH_AHEAD) & p->queue.mask], 1);
     /* Reading `head` pulls in a line the export thread writes on every take: do it once per wake_mask + 1
      * spans, not per span. The export thread is woken within that many spans of a full batch. */
     if ((pushed & p->wake_mask) == 0) {

@@ -90,6 +90,9 @@ otel_span_t *otel_span_pool__get(void)
         s = atomic_exchange_explicit(&pool->returned, NULL, memory_order_acquire);
     if (s != NULL) {
         pool->local = s->next_free;
+        /* The next span's first line was last written on the export thread (the pool link): fetch it early. */
+        if (pool->local != NULL)
+            __builtin_prefetch(pool->local, 1);
         /* Reset here, on the owner thread, not where it was released: the export thread then only writes
          * the span's first line (the pool link), and these lines stay in this core's cache. */
         otel_span__reset(s);
