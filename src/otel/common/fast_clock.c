@@ -14,13 +14,7 @@
 
 _Thread_local otel_fast_clock__anchor_t otel_fast_clock__tls;
 
-#if defined(__x86_64__)
-static bool usable;
-static pthread_once_t usable_once = PTHREAD_ONCE_INIT;
-static _Atomic uint64_t cal_ns, cal_tsc; /* first calibration sample (CLOCK_MONOTONIC_RAW), set once */
-static _Atomic uint64_t calibrated_mult; /* 0 until calibrated */
-
-static void check_usable(void)
+bool otel_fast_clock__tsc_is_clocksource(void)
 {
     /* The kernel validated the TSC (invariant, synchronised across CPUs) if it made it the clocksource. */
     FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
@@ -30,7 +24,18 @@ static void check_usable(void)
             name[0] = '\0';
         fclose(f);
     }
-    usable = strcmp(name, "tsc\n") == 0;
+    return strcmp(name, "tsc\n") == 0;
+}
+
+#if defined(__x86_64__)
+static bool usable;
+static pthread_once_t usable_once = PTHREAD_ONCE_INIT;
+static _Atomic uint64_t cal_ns, cal_tsc; /* first calibration sample (CLOCK_MONOTONIC_RAW), set once */
+static _Atomic uint64_t calibrated_mult; /* 0 until calibrated */
+
+static void check_usable(void)
+{
+    usable = otel_fast_clock__tsc_is_clocksource();
 }
 
 static uint64_t raw_ns(void)

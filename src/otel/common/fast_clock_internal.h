@@ -27,6 +27,9 @@ typedef struct otel_fast_clock__anchor {
 
 extern _Thread_local otel_fast_clock__anchor_t otel_fast_clock__tls;
 
+/** True when the kernel's clocksource is the TSC (read from sysfs; the fast path is used only then). */
+bool otel_fast_clock__tsc_is_clocksource(void);
+
 /** otel_time_now_ns(), re-anchoring this thread when the TSC clock is usable. */
 uint64_t otel_fast_clock__slow(void);
 
