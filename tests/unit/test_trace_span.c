@@ -390,7 +390,7 @@ Test(trace_span, a_recycled_span_that_once_outgrew_its_first_arena_chunk_starts_
     for (int round = 0; round < 3; round++) {
         otel_span_t *s = otel_tracer_start_span(t, OTEL_STR("big"), NULL);
         for (int i = 0; i < 8; i++) {
-            char key[8];
+            char key[16];
             snprintf(key, sizeof(key), "k%d", i);
             otel_attribute_t a = {{key, strlen(key)}, {.type = OTEL_VALUE_STRING, .u.string = {big, 5000}}};
             otel_span_set_attribute(s, &a);
