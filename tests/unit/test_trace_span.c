@@ -293,10 +293,36 @@ Test(trace_span, null_and_noop_handles_are_safe)
     otel_span_scope_t scope;
     otel_span_scope_begin(&scope, s);
     otel_span_scope_end(&scope);
+    cr_expect_eq(otel_span_retain(s), s);
+    otel_span_release(s);
     otel_span_end(s, 0);
     otel_span_end(NULL, 0);
     otel_span_set_attribute(NULL, NULL);
+    cr_expect_null(otel_span_retain(NULL));
+    otel_span_release(NULL);
     otel_tracer_provider_destroy(NULL);
+}
+
+Test(trace_span, a_retained_span_outlives_its_end_and_ignores_later_calls)
+{
+    otel_tracer_provider_t *p = mem_provider(&mem, NULL);
+    otel_tracer_t *t = test_tracer(p);
+    otel_span_t *s = otel_tracer_start_span(t, OTEL_STR("held"), NULL);
+    otel_span_t *other = otel_span_retain(s);
+    cr_expect_eq(atomic_load(&s->refs), 2);
+    otel_span_set_attribute(other, &OTEL_ATTR_INT("before", 1)); /* through the second reference */
+    otel_span_end(s, 0);
+    cr_expect_eq(mem.kept_count, 1);
+    cr_expect_eq(mem.kept[0].attribute_count, 1);
+    /* The exported span went back to no pool yet: `other` still holds it. */
+    cr_expect_not(otel_span_is_recording(other));
+    otel_span_set_attribute(other, &OTEL_ATTR_INT("after", 2));
+    otel_span_end(other, 0); /* idempotent: nothing exported twice */
+    cr_expect_eq(s->data.attribute_count, 1);
+    cr_expect_eq(mem.kept_count, 1);
+    cr_expect_eq(atomic_load(&s->refs), 1);
+    otel_span_release(other);
+    otel_tracer_provider_destroy(p);
 }
 
 Test(trace_span, spans_after_shutdown_do_not_record)

@@ -39,18 +39,33 @@ static uint64_t check_attributes(const otel_span_data_t *s)
     return s->attribute_count;
 }
 
-static otel_tracer_provider_t *setup(void)
+/* A provider with the simple processor (exports on the ending thread) or the batch one (on its own thread). */
+static otel_tracer_provider_t *setup_with(bool batch)
 {
-    otel_span_limits_t limits;
-    otel_span_limits_init(&limits);
-    limits.attribute_count_limit = limits.event_count_limit = limits.link_count_limit = 4096;
-    otel_tracer_provider_t *p = mem_provider(&mem, &limits);
-    cr_assert_not_null(p);
+    otel_tracer_provider_options_t o;
+    otel_tracer_provider_options_init(&o);
+    o.limits.attribute_count_limit = o.limits.event_count_limit = o.limits.link_count_limit = 4096;
+    o.sampler = otel_sampler_always_on_create();
+    otel_span_exporter_t e = mem_exporter_init(&mem);
+    if (batch) {
+        otel_batch_span_processor_options_t bo = {64, 5, 1000, 8};
+        cr_assert_eq(otel_batch_span_processor_create(&bo, e, &o.processors[0]), OTEL_OK);
+    } else {
+        cr_assert_eq(otel_simple_span_processor_create(e, &o.processors[0]), OTEL_OK);
+    }
+    o.processor_count = 1;
+    otel_tracer_provider_t *p;
+    cr_assert_eq(otel_tracer_provider_create(&o, &p), OTEL_OK);
     mem.inspect = check_attributes;
     atomic_store(&bad_attributes, 0);
     tracer = test_tracer(p);
     pthread_barrier_init(&go, NULL, THREADS);
     return p;
+}
+
+static otel_tracer_provider_t *setup(void)
+{
+    return setup_with(false);
 }
 
 static void mutate(int t, int k)
@@ -150,5 +165,24 @@ Test(trace_span_concurrency, concurrent_ends_export_once_and_later_mutations_are
     cr_expect_eq(st.spans_started, ROUNDS);
     cr_expect_eq(st.spans_ended, ROUNDS);
     cr_expect_eq(st.spans_exported, ROUNDS);
+    otel_tracer_provider_destroy(p);
+}
+
+Test(trace_span_concurrency, the_batch_export_thread_sees_every_concurrent_mutation)
+{
+    otel_tracer_provider_t *p = setup_with(true);
+    enum { ROUNDS = 20 };
+    for (int r = 0; r < ROUNDS; r++) {
+        shared = otel_tracer_start_span(tracer, OTEL_STR("shared"), NULL);
+        run(mutate_only);
+        otel_span_end(shared, 0); /* the export thread reads what four threads wrote */
+    }
+    cr_assert_eq(otel_tracer_provider_force_flush(p, 5000), OTEL_OK);
+    cr_expect_eq(atomic_load(&mem.exported), ROUNDS);
+    cr_expect_eq(atomic_load(&bad_attributes), 0);
+    for (int r = 0; r < ROUNDS; r++) {
+        cr_expect_eq(mem.kept[r].attribute_count, THREADS * CALLS);
+        cr_expect_eq(mem.kept[r].event_count, 2 * THREADS * CALLS);
+    }
     otel_tracer_provider_destroy(p);
 }
