@@ -1,53 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OTLP encoding shared by all signals: strings, attribute values, key/values, resource and scope. */
+/* OTLP encoding into protobuf-c messages (metrics): strings, attribute values, key/values, resource and scope. */
 #include <string.h>
 #include "export/otlp_encode_internal.h"
-
-/* Length of the valid UTF-8 sequence at s[0..len) or 0 if invalid (RFC 3629: no overlongs, no surrogates). */
-static size_t utf8_sequence(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (n > len)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
-}
+#include "export/otlp_utf8_internal.h"
 
 char *otel_otlp__str(otel_arena_t *arena, otel_str_t s)
 {
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    size_t i = 0;
-    /* Fast path: ASCII, 8 bytes at a time (most keys and values). */
-    for (uint64_t w; i + 8 <= s.len; i += 8) {
-        memcpy(&w, p + i, 8);
-        if (w & 0x8080808080808080ULL)
-            break;
-    }
-    while (i < s.len) { /* then byte-wise: the common all-valid string is copied as is */
-        size_t n = utf8_sequence(p + i, s.len - i);
-        if (n == 0)
-            break;
-        i += n;
-    }
-    if (i == s.len) {
+    if (otel_otlp__utf8_valid_prefix(s.ptr, s.len) == s.len) { /* the common case: copied as is */
         char *out = otel_arena__alloc(arena, s.len + 1);
         if (out != NULL) {
             if (s.len > 0)
@@ -56,23 +15,9 @@ char *otel_otlp__str(otel_arena_t *arena, otel_str_t s)
         }
         return out;
     }
-    /* Worst case every byte becomes the 3-byte U+FFFD. */
-    char *out = otel_arena__calloc(arena, s.len * 3 + 1), *o = out;
-    if (out == NULL)
-        return NULL;
-    for (i = 0; i < s.len;) {
-        size_t n = utf8_sequence(p + i, s.len - i);
-        if (n == 0) {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-        } else {
-            memcpy(o, p + i, n);
-            o += n;
-            i += n;
-        }
-    }
-    *o = '\0';
+    char *out = otel_arena__alloc(arena, otel_otlp__utf8_repaired_len(s.ptr, s.len) + 1);
+    if (out != NULL)
+        *otel_otlp__utf8_repair(out, s.ptr, s.len) = '\0';
     return out;
 }
 
@@ -257,4 +202,32 @@ bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t coun
         last = g;
     }
     return true;
+}
+
+const uint32_t *otel_otlp__group_order(otel_arena_t *arena, otel_otlp__grouping_t *grouping, size_t count)
+{
+    static const uint32_t none[1];
+    if (count == 0)
+        return none;
+    uint32_t *order = otel_arena__alloc(arena, count * sizeof(*order));
+    if (order == NULL)
+        return NULL;
+    size_t start = 0;
+    for (size_t i = 0; i < grouping->group_count; i++) {
+        grouping->groups[i].start = start;
+        start += grouping->groups[i].count;
+    }
+    if (grouping->group_count == 1) { /* the usual batch: the identity */
+        for (size_t i = 0; i < count; i++)
+            order[i] = (uint32_t)i;
+        return order;
+    }
+    size_t *next = otel_arena__alloc(arena, grouping->group_count * sizeof(*next));
+    if (next == NULL)
+        return NULL;
+    for (size_t i = 0; i < grouping->group_count; i++)
+        next[i] = grouping->groups[i].start;
+    for (size_t i = 0; i < count; i++)
+        order[next[grouping->item_group[i]]++] = (uint32_t)i;
+    return order;
 }
