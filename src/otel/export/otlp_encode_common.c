@@ -168,10 +168,11 @@ bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t coun
                       size_t scope_offset, otel_otlp__grouping_t *out)
 {
     memset(out, 0, sizeof(*out));
-    out->groups = otel_arena__calloc(arena, count * sizeof(otel_otlp__group_t));
-    out->item_group = otel_arena__calloc(arena, count * sizeof(uint32_t));
-    const otel_resource_t **resources = otel_arena__calloc(arena, count * sizeof(*resources));
-    out->scopes_per_resource = otel_arena__calloc(arena, count * sizeof(size_t));
+    /* Not zeroed (a batch is up to thousands of items): every entry is written before it is read. */
+    out->groups = otel_arena__alloc(arena, count * sizeof(otel_otlp__group_t));
+    out->item_group = otel_arena__alloc(arena, count * sizeof(uint32_t));
+    const otel_resource_t **resources = otel_arena__alloc(arena, count * sizeof(*resources));
+    out->scopes_per_resource = otel_arena__alloc(arena, count * sizeof(size_t));
     if (count > 0 &&
         (out->groups == NULL || out->item_group == NULL || resources == NULL || out->scopes_per_resource == NULL))
         return false;
@@ -190,8 +191,10 @@ bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t coun
                 for (r = 0; r < out->resource_count; r++)
                     if (resources[r] == res)
                         break;
-                if (r == out->resource_count)
+                if (r == out->resource_count) {
                     resources[out->resource_count++] = res;
+                    out->scopes_per_resource[r] = 0;
+                }
                 out->groups[g] = (otel_otlp__group_t){
                     .resource = res, .scope = scope, .resource_index = r, .scope_index = out->scopes_per_resource[r]++};
                 out->group_count++;

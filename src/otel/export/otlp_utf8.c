@@ -41,6 +41,8 @@ size_t otel_otlp__utf8_valid_prefix(const char *s, size_t len)
         if (word & 0x8080808080808080ULL)
             break;
     }
+    while (i < len && p[i] < 0x80) /* the ASCII tail */
+        i++;
     while (i < len) {
         size_t n = utf8_sequence(p + i, len - i);
         if (n == 0)

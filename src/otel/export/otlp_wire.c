@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Protobuf wire writer: buffer growth, length back-patching, strings, and the OTLP common messages. */
-#include "export/otlp_utf8_internal.h"
 #include "export/otlp_wire_internal.h"
 
 bool otel_otlp__wire_grow(otel_otlp__writer_t *w, size_t n)
@@ -24,19 +23,10 @@ void otel_otlp__wire_end_resize(otel_otlp__writer_t *w, size_t body, size_t len_
     w->buf->len = body - len_width + needed + len;
 }
 
-void otel_otlp__wire_string_always(otel_otlp__writer_t *w, uint32_t field, otel_str_t s)
+void otel_otlp__wire_string_slow(otel_otlp__writer_t *w, uint32_t field, otel_str_t s, size_t valid)
 {
-    size_t valid = otel_otlp__utf8_valid_prefix(s.ptr, s.len);
-    if (valid == s.len) {
-        otel_otlp__wire_bytes(w, field, (const uint8_t *)s.ptr, s.len);
-        if (s.len == 0) { /* wire_bytes omits an empty value; a oneof member is still written */
-            uint8_t *p = otel_otlp__wire_room(w, 6);
-            if (p != NULL)
-                otel_otlp__wire_commit(w,
-                                       otel_otlp__wire_put_varint(otel_otlp__wire_put_tag(p, field, OTEL_WIRE_LEN), 0));
-        }
+    if (w->failed)
         return;
-    }
     size_t len = valid + otel_otlp__utf8_repaired_len(s.ptr + valid, s.len - valid);
     uint8_t *p = otel_otlp__wire_room(w, len + 15);
     if (p == NULL)

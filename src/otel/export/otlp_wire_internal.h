@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include "export/otlp_internal.h"
+#include "export/otlp_utf8_internal.h"
 #include "otel/resource.h"
 #include "otel/scope.h"
 
@@ -138,11 +139,28 @@ static inline void otel_otlp__wire_bytes(otel_otlp__writer_t *w, uint32_t field,
     otel_otlp__wire_commit(w, p + len);
 }
 
+/** Slow path of otel_otlp__wire_string_always: long strings, and invalid UTF-8 (replaced by U+FFFD). */
+void otel_otlp__wire_string_slow(otel_otlp__writer_t *w, uint32_t field, otel_str_t s, size_t valid_prefix);
+
 /**
  * A string field, always written (an empty one too: oneof members). Invalid UTF-8 is replaced by
- * U+FFFD, one per bad byte (the Collector rejects a whole request over one bad string).
+ * U+FFFD, one per bad byte (the Collector rejects a whole request over one bad string). Inline for
+ * the usual short valid string, whose tag then folds into a constant.
  */
-void otel_otlp__wire_string_always(otel_otlp__writer_t *w, uint32_t field, otel_str_t s);
+static inline void otel_otlp__wire_string_always(otel_otlp__writer_t *w, uint32_t field, otel_str_t s)
+{
+    size_t valid = otel_otlp__utf8_valid_prefix(s.ptr, s.len);
+    uint8_t *p;
+    if (valid != s.len || s.len >= 128 || (p = otel_otlp__wire_room(w, s.len + 6)) == NULL) {
+        otel_otlp__wire_string_slow(w, field, s, valid);
+        return;
+    }
+    p = otel_otlp__wire_put_tag(p, field, OTEL_WIRE_LEN);
+    *p++ = (uint8_t)s.len;
+    if (s.len > 0)
+        memcpy(p, s.ptr, s.len);
+    otel_otlp__wire_commit(w, p + s.len);
+}
 
 /** A proto3 string field: omitted when empty. */
 static inline void otel_otlp__wire_string(otel_otlp__writer_t *w, uint32_t field, otel_str_t s)
