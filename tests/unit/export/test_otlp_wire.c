@@ -353,9 +353,8 @@ Test(otlp_wire, a_batch_groups_by_resource_then_scope_in_first_seen_order)
     const otel_scope_t *sc_of[6] = {&sa, &sb, &sb, &sa, &sa, &sb};
     otel_span_data_t spans[6];
     const otel_span_data_t *ptrs[6];
-    char names[6][4];
+    static const char *const names[6] = {"s0", "s1", "s2", "s3", "s4", "s5"};
     for (int i = 0; i < 6; i++) {
-        snprintf(names[i], sizeof(names[i]), "s%d", i);
         spans[i] = (otel_span_data_t){.name = otel_str_from_cstr(names[i]),
                                       .kind = OTEL_SPAN_KIND_CLIENT,
                                       .resource = rs_of[i],
