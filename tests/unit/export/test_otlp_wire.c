@@ -4,6 +4,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/common_internal.h"
 #include "export/otlp_encode_internal.h"
 #include "export/otlp_wire_internal.h"
 
@@ -580,4 +581,390 @@ Test(otlp_wire, log_records_with_every_body_kind_round_trip)
     opentelemetry__proto__collector__logs__v1__export_logs_service_request__free_unpacked(req, NULL);
     otel_resource_destroy(r1);
     otel_resource_destroy(r2);
+}
+
+/* ---- randomized round trips: random batches, strings of random bytes, checked against references ---- */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ULL; /* fixed seed: a failure reproduces */
+static uint64_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+static size_t rnd_below(size_t n)
+{
+    return (size_t)(rnd() % n);
+}
+
+/* A bump pool for the random inputs of one iteration. */
+static char *pool;
+static size_t pool_used;
+#define POOL_SIZE ((size_t)8 << 20)
+static void *pool_alloc(size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    cr_assert_leq(pool_used + n, POOL_SIZE);
+    void *p = pool + pool_used;
+    pool_used += n;
+    return p;
+}
+
+/* Random bytes: mostly ASCII, some valid multi-byte sequences, some bytes that are not UTF-8. */
+static otel_str_t rnd_str(void)
+{
+    static const char *const pieces[] = {"a",
+                                         "Z",
+                                         "/",
+                                         " ",
+                                         "\xC3\xA9",
+                                         "\xE2\x82\xAC",
+                                         "\xF0\x9F\x98\x80",
+                                         "\xFF",
+                                         "\xC0\xAF",
+                                         "\xED\xA0\x80",
+                                         "\xE2\x82",
+                                         "\xF4\x90\x80\x80",
+                                         "\x80"};
+    size_t r = rnd_below(100), target = r < 10 ? 0 : r < 97 ? rnd_below(40) : 200 + rnd_below(20000);
+    bool ascii_only = rnd_below(2) == 0;
+    char *s = pool_alloc(target + 4);
+    size_t len = 0;
+    while (len < target) {
+        const char *piece = pieces[ascii_only ? rnd_below(4) : rnd_below(sizeof(pieces) / sizeof(pieces[0]))];
+        size_t n = strlen(piece);
+        memcpy(s + len, piece, n);
+        len += n;
+    }
+    return (otel_str_t){s, len};
+}
+
+/*
+ * Reference repair, written independently of otlp_utf8.c from the Unicode standard's table of
+ * well-formed byte sequences (Table 3-7): each byte that does not start one becomes U+FFFD.
+ */
+static size_t well_formed(const unsigned char *s, size_t len)
+{
+    unsigned char b = s[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (b <= 0x7F)
+        return 1;
+    if (b >= 0xC2 && b <= 0xDF)
+        n = 2;
+    else if (b >= 0xE0 && b <= 0xEF)
+        n = 3, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF;
+    else if (b >= 0xF0 && b <= 0xF4)
+        n = 4, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (len < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+static char *repaired(otel_str_t in)
+{
+    char *out = pool_alloc(in.len * 3 + 1), *o = out;
+    for (size_t i = 0; i < in.len;) {
+        size_t n = well_formed((const unsigned char *)in.ptr + i, in.len - i);
+        if (n == 0) {
+            memcpy(o, REPLACEMENT, 3), o += 3, i++;
+        } else {
+            memcpy(o, in.ptr + i, n), o += n, i += n;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+static void rnd_value(otel_value_t *v)
+{
+    size_t n = rnd_below(4);
+    switch (rnd_below(9)) {
+    case 0:
+        *v = (otel_value_t){.type = OTEL_VALUE_EMPTY};
+        break;
+    case 1:
+        *v = (otel_value_t){.type = OTEL_VALUE_BOOL, .u.boolean = rnd_below(2)};
+        break;
+    case 2:
+        *v = (otel_value_t){.type = OTEL_VALUE_INT64, .u.int64 = (int64_t)(rnd() >> rnd_below(64))};
+        break;
+    case 3:
+        *v = (otel_value_t){.type = OTEL_VALUE_DOUBLE, .u.dbl = (double)(int64_t)rnd() / 1e6};
+        break;
+    case 4: {
+        otel_str_t *items = pool_alloc(n * sizeof(*items) + 1);
+        for (size_t i = 0; i < n; i++)
+            items[i] = rnd_str();
+        *v = (otel_value_t){.type = OTEL_VALUE_STRING_ARRAY, .u.strings = {items, n}};
+        break;
+    }
+    case 5: {
+        int64_t *items = pool_alloc(n * sizeof(*items) + 1);
+        for (size_t i = 0; i < n; i++)
+            items[i] = (int64_t)rnd();
+        *v = (otel_value_t){.type = OTEL_VALUE_INT64_ARRAY, .u.int64s = {items, n}};
+        break;
+    }
+    default:
+        *v = (otel_value_t){.type = OTEL_VALUE_STRING, .u.string = rnd_str()};
+        break;
+    }
+}
+
+static otel_attribute_t *rnd_attributes(size_t n)
+{
+    otel_attribute_t *a = pool_alloc(n * sizeof(*a) + 1);
+    for (size_t i = 0; i < n; i++) {
+        a[i].key = rnd_str();
+        rnd_value(&a[i].value);
+    }
+    return a;
+}
+
+static void assert_value(const Opentelemetry__Proto__Common__V1__AnyValue *got, const otel_value_t *want)
+{
+    switch (want->type) {
+    case OTEL_VALUE_EMPTY:
+        cr_assert_eq(got->value_case, ANY(_NOT_SET));
+        break;
+    case OTEL_VALUE_BOOL:
+        cr_assert_eq(got->value_case, ANY(BOOL_VALUE));
+        cr_assert_eq(got->bool_value, want->u.boolean);
+        break;
+    case OTEL_VALUE_INT64:
+        cr_assert_eq(got->value_case, ANY(INT_VALUE));
+        cr_assert_eq(got->int_value, want->u.int64);
+        break;
+    case OTEL_VALUE_DOUBLE:
+        cr_assert_eq(got->value_case, ANY(DOUBLE_VALUE));
+        cr_assert(memcmp(&got->double_value, &want->u.dbl, sizeof(double)) == 0);
+        break;
+    case OTEL_VALUE_STRING_ARRAY:
+        cr_assert_eq(got->value_case, ANY(ARRAY_VALUE));
+        cr_assert_eq(got->array_value->n_values, want->u.strings.count);
+        for (size_t i = 0; i < want->u.strings.count; i++)
+            cr_assert_str_eq(got->array_value->values[i]->string_value, repaired(want->u.strings.items[i]));
+        break;
+    case OTEL_VALUE_INT64_ARRAY:
+        cr_assert_eq(got->value_case, ANY(ARRAY_VALUE));
+        cr_assert_eq(got->array_value->n_values, want->u.int64s.count);
+        for (size_t i = 0; i < want->u.int64s.count; i++)
+            cr_assert_eq(got->array_value->values[i]->int_value, want->u.int64s.items[i]);
+        break;
+    default:
+        cr_assert_eq(got->value_case, ANY(STRING_VALUE));
+        cr_assert_str_eq(got->string_value, repaired(want->u.string));
+        break;
+    }
+}
+
+static void assert_attributes(Opentelemetry__Proto__Common__V1__KeyValue **got, size_t n_got,
+                              const otel_attribute_t *want, size_t n_want)
+{
+    cr_assert_eq(n_got, n_want);
+    for (size_t i = 0; i < n_want; i++) {
+        cr_assert_str_eq(got[i]->key, repaired(want[i].key));
+        assert_value(got[i]->value, &want[i].value);
+    }
+}
+
+/* Three resources and three scopes, told apart by name after decoding. */
+static otel_resource_t *rnd_resources[3];
+static otel_scope_t rnd_scopes[3] = {{.name = S("s0")}, {.name = S("s1"), .version = S("v")}, {.name = S("s2")}};
+static void make_resources(void)
+{
+    static const char *const names[3] = {"r0", "r1", "r2"};
+    for (int i = 0; i < 3; i++) {
+        otel_attribute_t a = {S("service.name"), {.type = OTEL_VALUE_STRING, .u.string = {names[i], 2}}};
+        rnd_resources[i] = otel_resource_create(&a, 1, NULL);
+    }
+    pool = malloc(POOL_SIZE);
+}
+static void free_resources(void)
+{
+    for (int i = 0; i < 3; i++)
+        otel_resource_destroy(rnd_resources[i]);
+    free(pool);
+    teardown();
+}
+
+static uint32_t span_flags_expected(const otel_span_data_t *s)
+{
+    return s->trace_flags | 0x100u | (s->parent_is_remote ? 0x200u : 0);
+}
+
+Test(otlp_wire, random_span_batches_round_trip, .init = make_resources, .fini = free_resources)
+{
+    enum { MAX_BATCH = 24 };
+    for (int iteration = 0; iteration < 400; iteration++) {
+        pool_used = 0;
+        size_t count = 1 + rnd_below(MAX_BATCH);
+        otel_span_data_t spans[MAX_BATCH];
+        const otel_span_data_t *ptrs[MAX_BATCH];
+        for (size_t i = 0; i < count; i++) {
+            otel_span_data_t *s = &spans[i];
+            *s = (otel_span_data_t){.trace_flags = (uint8_t)rnd(),
+                                    .parent_is_remote = rnd_below(2),
+                                    .tracestate = rnd_str(),
+                                    .name = rnd_str(),
+                                    .kind = (otel_span_kind_t)rnd_below(6),
+                                    .start_time_unix_ns = rnd_below(4) ? rnd() : 0,
+                                    .end_time_unix_ns = rnd(),
+                                    .attribute_count = rnd_below(6),
+                                    .dropped_attributes_count = rnd_below(3) ? 0 : (uint32_t)rnd(),
+                                    .status_code = (otel_status_code_t)rnd_below(3),
+                                    .resource = rnd_resources[rnd_below(3)],
+                                    .scope = &rnd_scopes[rnd_below(3)]};
+            s->attributes = rnd_attributes(s->attribute_count);
+            s->event_count = rnd_below(3);
+            otel_span_event_t *ev = pool_alloc(s->event_count * sizeof(*ev) + 1);
+            for (size_t e = 0; e < s->event_count; e++) {
+                ev[e] = (otel_span_event_t){.name = rnd_str(), .time_unix_ns = rnd(), .attribute_count = rnd_below(3)};
+                ev[e].attributes = rnd_attributes(ev[e].attribute_count);
+            }
+            s->events = ev;
+            s->link_count = rnd_below(2);
+            otel_span_link_t *ln = pool_alloc(sizeof(*ln));
+            *ln = (otel_span_link_t){.tracestate = rnd_str(), .attribute_count = rnd_below(3)};
+            ln->attributes = rnd_attributes(ln->attribute_count);
+            otel_random__fill(ln->context.trace_id.bytes, 16);
+            s->links = ln;
+            if (s->status_code == OTEL_STATUS_CODE_ERROR)
+                s->status_message = rnd_str();
+            otel_random__fill(s->trace_id.bytes, 16);
+            if (rnd_below(2))
+                otel_random__fill(s->parent_span_id.bytes, 8);
+            memcpy(s->span_id.bytes, &i, sizeof(i)); /* the item's index: maps a decoded span back */
+            ptrs[i] = s;
+        }
+        cr_assert_eq(otel_otlp__encode_spans(&arena, ptrs, count, &buf), OTEL_OK);
+        trace_req_t *req = decode_traces();
+        size_t seen = 0, last_index[3][3];
+        memset(last_index, 0xFF, sizeof(last_index));
+        for (size_t r = 0; r < req->n_resource_spans; r++) {
+            Opentelemetry__Proto__Trace__V1__ResourceSpans *rs = req->resource_spans[r];
+            int rid = rs->resource->attributes[0]->value->string_value[1] - '0';
+            for (size_t k = 0; k < rs->n_scope_spans; k++) {
+                Opentelemetry__Proto__Trace__V1__ScopeSpans *ss = rs->scope_spans[k];
+                int sid = ss->scope->name[1] - '0';
+                cr_assert_gt(ss->n_spans, 0);
+                for (size_t j = 0; j < ss->n_spans; j++, seen++) {
+                    pb_span_t *got = ss->spans[j];
+                    size_t i;
+                    memcpy(&i, got->span_id.data, sizeof(i));
+                    cr_assert_lt(i, count);
+                    const otel_span_data_t *want = &spans[i];
+                    cr_assert_eq(want->resource, rnd_resources[rid], "iteration %d: in its resource", iteration);
+                    cr_assert_eq(want->scope, &rnd_scopes[sid], "iteration %d: in its scope", iteration);
+                    cr_assert(last_index[rid][sid] == SIZE_MAX || last_index[rid][sid] < i, "batch order kept");
+                    last_index[rid][sid] = i;
+                    cr_assert(memcmp(got->trace_id.data, want->trace_id.bytes, 16) == 0);
+                    cr_assert_eq(got->parent_span_id.len, otel_span_id_is_valid(&want->parent_span_id) ? 8 : 0);
+                    cr_assert_str_eq(got->name, repaired(want->name));
+                    cr_assert_str_eq(got->trace_state, repaired(want->tracestate));
+                    cr_assert_eq(got->kind, (int)want->kind);
+                    cr_assert_eq(got->start_time_unix_nano, want->start_time_unix_ns);
+                    cr_assert_eq(got->end_time_unix_nano, want->end_time_unix_ns);
+                    assert_attributes(got->attributes, got->n_attributes, want->attributes, want->attribute_count);
+                    cr_assert_eq(got->dropped_attributes_count, want->dropped_attributes_count);
+                    cr_assert_eq(got->n_events, want->event_count);
+                    for (size_t e = 0; e < want->event_count; e++) {
+                        cr_assert_str_eq(got->events[e]->name, repaired(want->events[e].name));
+                        cr_assert_eq(got->events[e]->time_unix_nano, want->events[e].time_unix_ns);
+                        assert_attributes(got->events[e]->attributes, got->events[e]->n_attributes,
+                                          want->events[e].attributes, want->events[e].attribute_count);
+                    }
+                    cr_assert_eq(got->n_links, want->link_count);
+                    if (want->link_count == 1) {
+                        cr_assert_str_eq(got->links[0]->trace_state, repaired(want->links[0].tracestate));
+                        assert_attributes(got->links[0]->attributes, got->links[0]->n_attributes,
+                                          want->links[0].attributes, want->links[0].attribute_count);
+                    }
+                    cr_assert_eq(got->status != NULL, want->status_code != OTEL_STATUS_CODE_UNSET);
+                    if (got->status != NULL) {
+                        cr_assert_eq(got->status->code, (int)want->status_code);
+                        cr_assert_str_eq(got->status->message, repaired(want->status_message));
+                    }
+                    cr_assert_eq(got->flags, span_flags_expected(want));
+                }
+            }
+        }
+        cr_assert_eq(seen, count, "iteration %d: every span once", iteration);
+        opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req, NULL);
+    }
+}
+
+Test(otlp_wire, random_log_batches_round_trip, .init = make_resources, .fini = free_resources)
+{
+    enum { MAX_BATCH = 24 };
+    for (int iteration = 0; iteration < 400; iteration++) {
+        pool_used = 0;
+        size_t count = 1 + rnd_below(MAX_BATCH);
+        otel_log_record_data_t recs[MAX_BATCH];
+        const otel_log_record_data_t *ptrs[MAX_BATCH];
+        for (size_t i = 0; i < count; i++) {
+            otel_log_record_data_t *r = &recs[i];
+            *r = (otel_log_record_data_t){.timestamp_ns = rnd_below(4) ? rnd() : 0,
+                                          .observed_timestamp_ns = i, /* the item's index */
+                                          .severity_number = (int)rnd_below(25),
+                                          .severity_text = rnd_str(),
+                                          .body_is_map = rnd_below(4) == 0,
+                                          .attribute_count = rnd_below(6),
+                                          .event_name = rnd_str(),
+                                          .trace_flags = (uint8_t)rnd(),
+                                          .resource = rnd_resources[rnd_below(3)],
+                                          .scope = &rnd_scopes[rnd_below(3)]};
+            rnd_value(&r->body);
+            r->body_map_count = r->body_is_map ? rnd_below(4) : 0;
+            r->body_map = rnd_attributes(r->body_map_count);
+            r->attributes = rnd_attributes(r->attribute_count);
+            if (rnd_below(2)) {
+                otel_random__fill(r->trace_id.bytes, 16);
+                otel_random__fill(r->span_id.bytes, 8);
+            }
+            ptrs[i] = r;
+        }
+        cr_assert_eq(otel_otlp__encode_logs(&arena, ptrs, count, &buf), OTEL_OK);
+        logs_req_t *req = decode_logs();
+        size_t seen = 0;
+        for (size_t k = 0; k < req->n_resource_logs; k++) {
+            Opentelemetry__Proto__Logs__V1__ResourceLogs *rl = req->resource_logs[k];
+            int rid = rl->resource->attributes[0]->value->string_value[1] - '0';
+            for (size_t m = 0; m < rl->n_scope_logs; m++) {
+                int sid = rl->scope_logs[m]->scope->name[1] - '0';
+                for (size_t j = 0; j < rl->scope_logs[m]->n_log_records; j++, seen++) {
+                    pb_log_t *got = rl->scope_logs[m]->log_records[j];
+                    cr_assert_lt(got->observed_time_unix_nano, count);
+                    const otel_log_record_data_t *want = &recs[got->observed_time_unix_nano];
+                    cr_assert_eq(want->resource, rnd_resources[rid]);
+                    cr_assert_eq(want->scope, &rnd_scopes[sid]);
+                    cr_assert_eq(got->time_unix_nano, want->timestamp_ns);
+                    cr_assert_eq(got->severity_number, want->severity_number);
+                    cr_assert_str_eq(got->severity_text, repaired(want->severity_text));
+                    cr_assert_str_eq(got->event_name, repaired(want->event_name));
+                    if (want->body_is_map) {
+                        cr_assert_eq(got->body->value_case, ANY(KVLIST_VALUE));
+                        assert_attributes(got->body->kvlist_value->values, got->body->kvlist_value->n_values,
+                                          want->body_map, want->body_map_count);
+                    } else if (want->body.type == OTEL_VALUE_EMPTY) {
+                        cr_assert_null(got->body);
+                    } else {
+                        assert_value(got->body, &want->body);
+                    }
+                    assert_attributes(got->attributes, got->n_attributes, want->attributes, want->attribute_count);
+                    bool traced = otel_trace_id_is_valid(&want->trace_id);
+                    cr_assert_eq(got->trace_id.len, traced ? 16 : 0);
+                    cr_assert_eq(got->flags, traced ? want->trace_flags : 0);
+                }
+            }
+        }
+        cr_assert_eq(seen, count);
+        opentelemetry__proto__collector__logs__v1__export_logs_service_request__free_unpacked(req, NULL);
+    }
 }
