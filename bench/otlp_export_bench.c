@@ -27,6 +27,25 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Times 5 runs of `iterations` encodes of the BATCH items (spans, or log records when `logs`); runs sorted. */
+static bool time_encodes(bool logs, const void *const *items, int iterations, otel_arena_t *arena,
+                         otel_otlp__buffer_t *buf, uint64_t runs[5])
+{
+    for (int r = 0; r < 5; r++) {
+        uint64_t t = now_ns();
+        for (int it = 0; it < iterations; it++) {
+            otel_status_t st =
+                logs ? otel_otlp__encode_logs(arena, (const otel_log_record_data_t *const *)items, BATCH, buf)
+                     : otel_otlp__encode_spans(arena, (const otel_span_data_t *const *)items, BATCH, buf);
+            if (st != OTEL_OK)
+                return false;
+        }
+        runs[r] = now_ns() - t;
+    }
+    qsort(runs, 5, sizeof(runs[0]), cmp_u64);
+    return true;
+}
+
 /* A typical server span of the service: 7 attributes, no events; random ids and times. */
 static int encode_bench(int iterations)
 {
@@ -62,14 +81,8 @@ static int encode_bench(int iterations)
     otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
     uint64_t runs[5];
-    for (int r = 0; r < 5; r++) {
-        uint64_t t = now_ns();
-        for (int it = 0; it < iterations; it++)
-            if (otel_otlp__encode_spans(&arena, ptrs, BATCH, &buf) != OTEL_OK)
-                return 1;
-        runs[r] = now_ns() - t;
-    }
-    qsort(runs, 5, sizeof(runs[0]), cmp_u64);
+    if (!time_encodes(false, (const void *const *)ptrs, iterations, &arena, &buf, runs))
+        return 1;
     uLongf zlen = compressBound(buf.len);
     unsigned char *z = malloc(zlen);
     /* gRPC's gzip: zlib deflate at the default level with a gzip header; compress2 uses a zlib header
@@ -121,14 +134,8 @@ static int encode_logs_bench(int iterations)
     otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
     uint64_t runs[5];
-    for (int r = 0; r < 5; r++) {
-        uint64_t t = now_ns();
-        for (int it = 0; it < iterations; it++)
-            if (otel_otlp__encode_logs(&arena, ptrs, BATCH, &buf) != OTEL_OK)
-                return 1;
-        runs[r] = now_ns() - t;
-    }
-    qsort(runs, 5, sizeof(runs[0]), cmp_u64);
+    if (!time_encodes(true, (const void *const *)ptrs, iterations, &arena, &buf, runs))
+        return 1;
     printf("encode-logs: %d x %d records; median %.1f ns/record (runs %.1f..%.1f); %.1f bytes/record\n", iterations,
            BATCH, (double)runs[2] / ((double)iterations * BATCH), (double)runs[0] / ((double)iterations * BATCH),
            (double)runs[4] / ((double)iterations * BATCH), (double)buf.len / BATCH);

@@ -95,4 +95,18 @@ bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t coun
  */
 const uint32_t *otel_otlp__group_order(otel_arena_t *arena, otel_otlp__grouping_t *grouping, size_t count);
 
+struct otel_otlp__writer;
+/** Writes one span or log record as field `field` of its ScopeSpans/ScopeLogs. */
+typedef void (*otel_otlp__write_item_fn)(struct otel_otlp__writer *w, uint32_t field, const void *item);
+
+/**
+ * Writes a whole ExportTraceServiceRequest or ExportLogsServiceRequest (their Resource*, Scope*
+ * field numbers are the same) into `out` (len set) with the direct wire writer: items grouped by
+ * resource, then scope, first-seen order kept; each item written by `write_item`. The arena is
+ * reset first (grouping arrays). OTEL_ERR_NO_MEMORY on allocation failure.
+ */
+otel_status_t otel_otlp__wire_request(otel_arena_t *arena, const void *const *items, size_t count,
+                                      size_t resource_offset, size_t scope_offset, otel_otlp__write_item_fn write_item,
+                                      otel_otlp__buffer_t *out);
+
 #endif

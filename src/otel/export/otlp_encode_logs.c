@@ -4,10 +4,8 @@
 #include "export/otlp_encode_internal.h"
 #include "export/otlp_wire_internal.h"
 
-/* Field numbers from proto/opentelemetry/proto/logs/v1/logs.proto and common/v1/common.proto. */
-enum { REQUEST_RESOURCE_LOGS = 1 };
-enum { RESOURCE_LOGS_RESOURCE = 1, RESOURCE_LOGS_SCOPE_LOGS = 2, RESOURCE_LOGS_SCHEMA_URL = 3 };
-enum { SCOPE_LOGS_SCOPE = 1, SCOPE_LOGS_LOG_RECORDS = 2, SCOPE_LOGS_SCHEMA_URL = 3 };
+/* Field numbers of LogRecord (proto/.../logs/v1/logs.proto) and of the map body (common/v1/common.proto);
+ * ResourceLogs and ScopeLogs are written by otel_otlp__wire_request. */
 enum {
     LOG_TIME = 1,
     LOG_SEVERITY_NUMBER = 2,
@@ -23,9 +21,10 @@ enum {
 };
 enum { ANY_KVLIST = 6, KVLIST_VALUES = 1 };
 
-static void write_record(otel_otlp__writer_t *w, const otel_log_record_data_t *r)
+static void write_record(otel_otlp__writer_t *w, uint32_t field, const void *item)
 {
-    size_t body = otel_otlp__wire_begin(w, SCOPE_LOGS_LOG_RECORDS, 2); /* records are 128 B .. 16 KiB */
+    const otel_log_record_data_t *r = item;
+    size_t body = otel_otlp__wire_begin(w, field, 2); /* records are 128 B .. 16 KiB */
     otel_otlp__wire_fixed64(w, LOG_TIME, r->timestamp_ns);
     otel_otlp__wire_varint(w, LOG_SEVERITY_NUMBER, (uint64_t)(int64_t)r->severity_number);
     otel_otlp__wire_string(w, LOG_SEVERITY_TEXT, r->severity_text);
@@ -55,36 +54,7 @@ static void write_record(otel_otlp__writer_t *w, const otel_log_record_data_t *r
 otel_status_t otel_otlp__encode_logs(otel_arena_t *arena, const otel_log_record_data_t *const *records, size_t count,
                                      otel_otlp__buffer_t *out)
 {
-    otel_arena__reset(arena, SIZE_MAX);
-    otel_otlp__grouping_t g;
-    const uint32_t *order = NULL;
-    if (!otel_otlp__group(arena, (const void *const *)records, count, offsetof(otel_log_record_data_t, resource),
-                          offsetof(otel_log_record_data_t, scope), &g) ||
-        (order = otel_otlp__group_order(arena, &g, count)) == NULL)
-        return OTEL_ERR_NO_MEMORY;
-
-    out->len = 0;
-    otel_otlp__writer_t w = {.buf = out};
-    for (size_t r = 0; r < g.resource_count; r++) { /* resources, then their scopes, in first-seen order */
-        const otel_resource_t *resource = NULL;
-        size_t rl = otel_otlp__wire_begin(&w, REQUEST_RESOURCE_LOGS, 3);
-        for (size_t i = 0; i < g.group_count; i++) {
-            const otel_otlp__group_t *grp = &g.groups[i];
-            if (grp->resource_index != r)
-                continue;
-            if (resource == NULL) {
-                resource = grp->resource;
-                otel_otlp__wire_resource(&w, RESOURCE_LOGS_RESOURCE, resource);
-            }
-            size_t sl = otel_otlp__wire_begin(&w, RESOURCE_LOGS_SCOPE_LOGS, 3);
-            otel_otlp__wire_scope(&w, SCOPE_LOGS_SCOPE, grp->scope);
-            for (size_t k = 0; k < grp->count; k++)
-                write_record(&w, records[order[grp->start + k]]);
-            otel_otlp__wire_string(&w, SCOPE_LOGS_SCHEMA_URL, grp->scope->schema_url);
-            otel_otlp__wire_end(&w, sl, 3);
-        }
-        otel_otlp__wire_string(&w, RESOURCE_LOGS_SCHEMA_URL, otel_resource_schema_url(resource));
-        otel_otlp__wire_end(&w, rl, 3);
-    }
-    return w.failed ? OTEL_ERR_NO_MEMORY : OTEL_OK;
+    return otel_otlp__wire_request(arena, (const void *const *)records, count,
+                                   offsetof(otel_log_record_data_t, resource), offsetof(otel_log_record_data_t, scope),
+                                   write_record, out);
 }

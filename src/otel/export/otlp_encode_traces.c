@@ -4,10 +4,8 @@
 #include "export/otlp_encode_internal.h"
 #include "export/otlp_wire_internal.h"
 
-/* Field numbers from proto/opentelemetry/proto/trace/v1/trace.proto. */
-enum { REQUEST_RESOURCE_SPANS = 1 };
-enum { RESOURCE_SPANS_RESOURCE = 1, RESOURCE_SPANS_SCOPE_SPANS = 2, RESOURCE_SPANS_SCHEMA_URL = 3 };
-enum { SCOPE_SPANS_SCOPE = 1, SCOPE_SPANS_SPANS = 2, SCOPE_SPANS_SCHEMA_URL = 3 };
+/* Field numbers of Span, Event, Link and Status (proto/.../trace/v1/trace.proto); ResourceSpans and ScopeSpans
+ * are written by otel_otlp__wire_request. */
 enum {
     SPAN_TRACE_ID = 1,
     SPAN_SPAN_ID = 2,
@@ -66,9 +64,10 @@ static void write_link(otel_otlp__writer_t *w, const otel_span_link_t *l)
     otel_otlp__wire_end(w, body, 1);
 }
 
-static void write_span(otel_otlp__writer_t *w, const otel_span_data_t *s)
+static void write_span(otel_otlp__writer_t *w, uint32_t field, const void *item)
 {
-    size_t body = otel_otlp__wire_begin(w, SCOPE_SPANS_SPANS, 2); /* spans are 128 B .. 16 KiB */
+    const otel_span_data_t *s = item;
+    size_t body = otel_otlp__wire_begin(w, field, 2); /* spans are 128 B .. 16 KiB */
     otel_otlp__wire_bytes(w, SPAN_TRACE_ID, s->trace_id.bytes, 16);
     otel_otlp__wire_bytes(w, SPAN_SPAN_ID, s->span_id.bytes, 8);
     otel_otlp__wire_string(w, SPAN_TRACE_STATE, s->tracestate);
@@ -99,36 +98,6 @@ static void write_span(otel_otlp__writer_t *w, const otel_span_data_t *s)
 otel_status_t otel_otlp__encode_spans(otel_arena_t *arena, const otel_span_data_t *const *spans, size_t count,
                                       otel_otlp__buffer_t *out)
 {
-    otel_arena__reset(arena, SIZE_MAX);
-    otel_otlp__grouping_t g;
-    const uint32_t *order = NULL;
-    if (!otel_otlp__group(arena, (const void *const *)spans, count, offsetof(otel_span_data_t, resource),
-                          offsetof(otel_span_data_t, scope), &g) ||
-        (order = otel_otlp__group_order(arena, &g, count)) == NULL)
-        return OTEL_ERR_NO_MEMORY;
-
-    out->len = 0;
-    otel_otlp__writer_t w = {.buf = out};
-    for (size_t r = 0; r < g.resource_count; r++) { /* resources, then their scopes, in first-seen order */
-        const otel_resource_t *resource = NULL;
-        size_t rs = otel_otlp__wire_begin(&w, REQUEST_RESOURCE_SPANS, 3);
-        for (size_t i = 0; i < g.group_count; i++) {
-            const otel_otlp__group_t *grp = &g.groups[i];
-            if (grp->resource_index != r)
-                continue;
-            if (resource == NULL) {
-                resource = grp->resource;
-                otel_otlp__wire_resource(&w, RESOURCE_SPANS_RESOURCE, resource);
-            }
-            size_t ss = otel_otlp__wire_begin(&w, RESOURCE_SPANS_SCOPE_SPANS, 3);
-            otel_otlp__wire_scope(&w, SCOPE_SPANS_SCOPE, grp->scope);
-            for (size_t k = 0; k < grp->count; k++)
-                write_span(&w, spans[order[grp->start + k]]);
-            otel_otlp__wire_string(&w, SCOPE_SPANS_SCHEMA_URL, grp->scope->schema_url);
-            otel_otlp__wire_end(&w, ss, 3);
-        }
-        otel_otlp__wire_string(&w, RESOURCE_SPANS_SCHEMA_URL, otel_resource_schema_url(resource));
-        otel_otlp__wire_end(&w, rs, 3);
-    }
-    return w.failed ? OTEL_ERR_NO_MEMORY : OTEL_OK;
+    return otel_otlp__wire_request(arena, (const void *const *)spans, count, offsetof(otel_span_data_t, resource),
+                                   offsetof(otel_span_data_t, scope), write_span, out);
 }
