@@ -92,22 +92,17 @@ def _parse_metrics(out, case):
     raise ValueError(f"no row '{case.name} {case.threads}' in metrics_bench's table")
 
 
-def _parse_encode(out, _case):
-    plain = _num(r"(\d+(?:\.\d+)?) bytes/span plain", out, "bytes/span plain")
-    gz = _num(r"(\d+(?:\.\d+)?) bytes/span deflated", out, "bytes/span deflated")
+def _parse_encode(out, case):
+    """otlp_export_bench encode / encode-logs: "median X ns/<unit> (runs A..B); Y bytes/<unit> ..."."""
+    u = case.unit
+    n = r"(\d+(?:\.\d+)?)"
+    note = f"{_num(n + f' bytes/{u}', out, f'bytes/{u}'):.0f} bytes/{u}"
+    if f"bytes/{u} deflated" in out:
+        note += f" plain, {_num(n + f' bytes/{u} deflated', out, 'deflated'):.0f} gzip"
     return {
-        "median_ns": _num(r"median (\d+(?:\.\d+)?) ns/span", out, "median ns/span"),
-        "min_ns": _num(r"ns/span \(runs (\d+(?:\.\d+)?)", out, "runs"),
-        "note": f"{plain:.0f} bytes/span plain, {gz:.0f} gzip, 512-span requests",
-    }
-
-
-def _parse_log_encode(out, _case):
-    size = _num(r"(\d+(?:\.\d+)?) bytes/record", out, "bytes/record")
-    return {
-        "median_ns": _num(r"median (\d+(?:\.\d+)?) ns/record", out, "median ns/record"),
-        "min_ns": _num(r"ns/record \(runs (\d+(?:\.\d+)?)", out, "runs"),
-        "note": f"{size:.0f} bytes/record, 512-record requests",
+        "median_ns": _num(rf"median {n} ns/{u}", out, f"median ns/{u}"),
+        "min_ns": _num(rf"ns/{u} \(runs {n}", out, "runs"),
+        "note": note + f", 512-{u} requests",
     }
 
 
@@ -203,7 +198,7 @@ def cases(quick):
             "record",
             1,
             ("encode-logs", iters),
-            _parse_log_encode,
+            _parse_encode,
             Counting("", lambda n: ["encode-logs", str(n)], 1, 3, 5 * 512),
             optional=True,
         )
