@@ -215,16 +215,20 @@ FULL_TELEMETRY = {
 
 
 class H2otel:
-    """h2otel with full telemetry exporting to a Collector endpoint; `env` adds or replaces variables."""
+    """h2otel with full telemetry exporting to a Collector endpoint; `env` adds or replaces variables; `quiet` sends
+    its stdout (the JSON access log) to /dev/null instead of a file, for benchmarks."""
 
-    def __init__(self, binary, work, name, otlp_port, port=None, threads=2, env=None, telemetry=True, args=()):
+    def __init__(self, binary, work, name, otlp_port, port=None, threads=2, env=None, telemetry=True, args=(),
+                 quiet=False):
         self.port = port or free_port()
         self.name = name
         full = dict(FULL_TELEMETRY, OTEL_SERVICE_NAME=name, OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{otlp_port}")
         if not telemetry:
             full = {"OTEL_SDK_DISABLED": "true"}
-        e = dict(os.environ, **full, **(env or {}))
-        self.out_path = os.path.join(work, f"{name}.out")
+        e = dict(os.environ)
+        e.update(full)
+        e.update(env or {})
+        self.out_path = os.devnull if quiet else os.path.join(work, f"{name}.out")
         self.proc = subprocess.Popen([binary, "--listen", f"127.0.0.1:{self.port}", "--threads", str(threads),
                                       "--dummy-delay-min-ms", "0", "--dummy-delay-max-ms", "0", *args],
                                      env=e, stdout=open(self.out_path, "w"), stderr=subprocess.STDOUT)

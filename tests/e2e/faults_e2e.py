@@ -27,7 +27,7 @@ RATE = int(os.environ.get("FAULTS_RATE", "300"))  # requests/s, steady
 PHASE = float(os.environ.get("FAULTS_PHASE_S", "3"))  # seconds per phase
 QUEUE = 512  # span and log queue capacity: a PHASE-long outage at RATE overflows it, because
 BATCH = 64  # a failing export takes up to the 1 s export timeout, so an outage drains only BATCH items/s
-RSS_ALLOWANCE_KB = 32 * 1024  # full queues (2 x 512 items) + gRPC buffers, far below this
+RSS_ALLOWANCE_KB = int(os.environ.get("FAULTS_RSS_MB", "32")) * 1024  # full queues (2 x 512 items) + gRPC buffers
 RESUME_S = 5.0
 SLOW_CONNECTIONS = 8  # /api/v1/dummy/slow requests in flight at SIGTERM (each 300-600 ms)
 
