@@ -11,26 +11,8 @@ import socket
 import subprocess
 import threading
 import time
-import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url, timeout=20.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not answer within {timeout} s")
+from otlp_check import attr_values, free_port, items, json_lines, wait_http  # noqa: F401 (free_port re-exported)
 
 
 # --------------------------------------------------------------------------------------------- the Collector --
@@ -144,8 +126,15 @@ service:
         (file flushed)."""
         path = os.path.join(self.work, f"metrics-{generation or self.generation}.json")
         out = {}
-        if not os.path.exists(path):
-            return out
+        for res, m in items(json_lines(path), "metrics"):
+            data = m.get("sum") or m.get("gauge")
+            if res.get("service.name") != service or not data or not m["name"].startswith("otel.sdk."):
+                continue
+            for p in data.get("dataPoints", []):
+                a = attr_values(p.get("attributes"))
+                out[(m["name"], a.get("error.type") or a.get("otel.span.sampling_result"))] = int(
+                    p.get("asInt", p.get("asDouble", 0)))
+        return out
         with open(path) as f:
             for line in f:
                 try:
