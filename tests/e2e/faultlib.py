@@ -189,6 +189,43 @@ class BlackHole:
         return len(self.conns)
 
 
+class FullBacklog:
+    """A listener on a port that never accepts, its accept queue already full (listen(0) plus one connection that is
+    never accepted): new SYNs are dropped, so connecting hangs until the client's own connect timeout."""
+
+    def __init__(self, port):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
+        self.sock.listen(0)
+        self.fillers = []
+        for _ in range(2):  # listen(0) still queues one: fill it (the second connect may already time out)
+            c = socket.socket()
+            c.settimeout(0.5)
+            try:
+                c.connect(("127.0.0.1", port))
+            except OSError:
+                pass
+            self.fillers.append(c)
+
+    def full(self):
+        """True if a further connection attempt times out (the queue is full)."""
+        c = socket.socket()
+        c.settimeout(0.5)
+        try:
+            c.connect(("127.0.0.1", self.sock.getsockname()[1]))
+            return False
+        except OSError:
+            return True
+        finally:
+            c.close()
+
+    def stop(self):
+        for c in self.fillers:
+            c.close()
+        self.sock.close()
+
+
 # --------------------------------------------------------------------------------------------------- h2otel --
 
 FULL_TELEMETRY = {
@@ -368,7 +405,8 @@ class Loader:
 
 
 def kill_quietly(*things):
-    """Stops whatever is given (Collector, H2otel, BlackHole, Loader, Sampler), ignoring errors: for finally blocks."""
+    """Stops whatever is given (Collector, H2otel, BlackHole, FullBacklog, Loader, Sampler), ignoring errors: for
+    finally blocks."""
     for t in things:
         if t is None:
             continue

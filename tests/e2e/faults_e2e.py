@@ -3,7 +3,8 @@
 
 h2otel with full telemetry (always_on, metrics every 500 ms, access-log records, OTLP/gRPC, small queues so outages
 drop) serves a steady loader while the real Collector is: absent at start, started, SIGKILLed, restarted, frozen
-with SIGSTOP for longer than the export timeout, replaced by a black hole (accepts TCP, never answers), restarted.
+with SIGSTOP for longer than the export timeout, replaced by a black hole (accepts TCP, never answers), then by a
+listener whose accept queue is full (SYNs unanswered), restarted.
 Then SIGTERM under load, and SIGKILL under load followed by a restart on the same port.
 
 Asserted: every request answered 200 while the service runs; no crash; RSS within a bound of the start-up RSS;
@@ -21,7 +22,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from faultlib import BlackHole, Collector, H2otel, Loader, Sampler, kill_quietly  # noqa: E402
+from faultlib import BlackHole, Collector, FullBacklog, H2otel, Loader, Sampler, kill_quietly  # noqa: E402
 
 RATE = int(os.environ.get("FAULTS_RATE", "300"))  # requests/s, steady
 PHASE = float(os.environ.get("FAULTS_PHASE_S", "3"))  # seconds per phase
@@ -157,9 +158,14 @@ def main():
         held = hole.stop()
         hole = None
         check(held > 0, f"the exporter connected to the black hole ({held} connections held unanswered)")
+        hole = FullBacklog(col.port)
+        check(hole.full(), "a listener whose accept queue is full: new connections get no answer to their SYN")
+        phase("listener with a full backlog", PHASE)
+        hole.stop()
+        hole = None
         rec = col.start()
         phase("collector back", PHASE)
-        resumed(col, rec, "recovery after the black hole")
+        resumed(col, rec, "recovery after the black hole and the full backlog")
 
         # SIGTERM under load, with slow requests in flight: they finish (200), every queue is flushed, exit 0 within
         # the grace period + the 5 s telemetry budget.
