@@ -20,6 +20,7 @@ import signal
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from faultlib import BlackHole, Collector, FullBacklog, H2otel, Loader, Sampler, kill_quietly  # noqa: E402
@@ -98,6 +99,14 @@ def account(col, gen, service, received_until, received_since, what):
     return dict(spans=spans, logs=logs, points=points)
 
 
+def healthz(h):
+    try:
+        with urllib.request.urlopen(h.url("/healthz"), timeout=5) as r:
+            return r.status
+    except OSError:
+        return 0
+
+
 def phase_report(loader, name, t0, t1):
     c = loader.counts(t0, t1)
     total = sum(c.values())
@@ -117,7 +126,7 @@ def main():
         a = H2otel(h2otel_bin, work, "faults-a", col.port, env=env,
                    args=["--slow-delay-min-ms", "300", "--slow-delay-max-ms", "600"])
         t_start = time.monotonic()
-        check(True, "h2otel starts and serves with the Collector absent")
+        check(a.proc.poll() is None and healthz(a) == 200, "h2otel starts and serves with the Collector absent")
         sampler = Sampler(a.pid)
         time.sleep(0.3)
         rss0 = sampler.samples[-1][1]
@@ -223,8 +232,9 @@ def main():
         t_c = time.monotonic()
         c = H2otel(h2otel_bin, work, "faults-c", col.port, port=b.port, env=env)
         t_ready = time.monotonic()
-        check(True, f"faults-c starts on the same port {b.port} and answers /healthz {t_ready - t_c:.2f} s after "
-              "it was launched, 0.5 s after the SIGKILL")
+        check(c.proc.poll() is None and healthz(c) == 200,
+              f"faults-c starts on the same port {b.port} and answers /healthz {t_ready - t_c:.2f} s after it was "
+              "launched, 0.5 s after the SIGKILL")
         time.sleep(PHASE)
         served = loader.counts(t_ready, time.monotonic())
         check(served.get(200, 0) > 0, f"faults-c serves the loader on that port: {served}")
