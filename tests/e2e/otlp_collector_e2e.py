@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from google.protobuf.json_format import MessageToDict
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
+from otlp_check import free_port
 
 T0 = 1700000000000000000
 passed = 0
@@ -52,12 +52,6 @@ TRACE_ID = hex_ids(16, 0x01)
 SERVER_SPAN_ID = hex_ids(8, 0x11)
 PARENT_ID = hex_ids(8, 0x21)
 CLIENT_SPAN_ID = hex_ids(8, 0x31)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def attrs(kvs):

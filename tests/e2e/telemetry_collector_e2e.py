@@ -3,37 +3,16 @@
 
 Usage: telemetry_collector_e2e.py COLLECTOR_BINARY H2OTEL_BINARY. Starts everything on 127.0.0.1 with free
 ports and stops it. Exit 0 when every check passed; prints what failed otherwise."""
-import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_http(url, timeout=20):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer")
+from otlp_check import attr_values, free_port, items, json_lines, wait_http
 
 
 def get(url, headers=None):
@@ -43,21 +22,6 @@ def get(url, headers=None):
             return r.status
     except urllib.error.HTTPError as e:
         return e.code
-
-
-def attrs(lst):
-    out = {}
-    for a in lst or []:
-        v = a.get("value", {})
-        out[a["key"]] = next(iter(v.values())) if v else None
-    return out
-
-
-def lines(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(l) for l in f if l.strip()]
 
 
 def main():
@@ -124,13 +88,8 @@ service:
             check(p.wait(timeout=30) == 0, "h2otel exits 0 after SIGTERM (all signals flushed)")
         time.sleep(1.0)  # the file exporter's flush interval
 
-        spans = []
-        for d in lines(os.path.join(work, "traces.json")):
-            for rs in d.get("resourceSpans", []):
-                svc = attrs(rs["resource"].get("attributes")).get("service.name")
-                for ss in rs.get("scopeSpans", []):
-                    for s in ss.get("spans", []):
-                        spans.append(dict(s, service=svc, attrs=attrs(s.get("attributes"))))
+        spans = [dict(s, service=res.get("service.name"), attrs=attr_values(s.get("attributes")))
+                 for res, s in items(json_lines(os.path.join(work, "traces.json")), "spans")]
         trace = "4bf92f3577b34da6a3ce929d0e0e4736"
         in_trace = [s for s in spans if s["traceId"] == trace]
         by_name = {(s["service"], s["name"]): s for s in in_trace}
@@ -151,12 +110,8 @@ service:
               "not-working: status ERROR with an exception event")
 
         metrics = {}
-        for d in lines(os.path.join(work, "metrics.json")):
-            for rm in d.get("resourceMetrics", []):
-                svc = attrs(rm["resource"].get("attributes")).get("service.name")
-                for sm in rm.get("scopeMetrics", []):
-                    for m in sm.get("metrics", []):
-                        metrics.setdefault((svc, m["name"]), []).append(m)
+        for res, m in items(json_lines(os.path.join(work, "metrics.json")), "metrics"):
+            metrics.setdefault((res.get("service.name"), m["name"]), []).append(m)
         for name in ("http.server.request.duration", "http.server.active_requests", "http.server.request.body.size",
                      "http.server.response.body.size", "http.client.request.duration", "h2otel.requests",
                      "h2otel.requests.failed", "otel.sdk.span.started", "otel.sdk.exporter.span.exported",
@@ -169,11 +124,7 @@ service:
                     exemplar_traces.add(e.get("traceId"))
         check(trace in exemplar_traces, "a duration exemplar points at the distributed trace")
 
-        records = []
-        for d in lines(os.path.join(work, "logs.json")):
-            for rl in d.get("resourceLogs", []):
-                for sl in rl.get("scopeLogs", []):
-                    records.extend(sl.get("logRecords", []))
+        records = [r for _, r in items(json_lines(os.path.join(work, "logs.json")), "logs")]
         check(any(r.get("traceId") == trace and r.get("spanId") == (srv_up or {}).get("spanId") for r in records),
               "the access log record carries the server span's ids")
     finally:

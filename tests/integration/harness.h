@@ -14,14 +14,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 typedef struct svc {
     pid_t pid;
+    pid_t watchdog_pid; /* the service's watchdog (see svc_watchdog_start), 0 when there is none */
+    int watchdog_fd;    /* write end of its pipe: held only by the test process */
     int port;
     char base[64];      /* "http://127.0.0.1:PORT" */
     char log_path[128]; /* the service's stdout */
@@ -133,6 +137,50 @@ static inline void svc_child_setup(void)
     }
 }
 
+/**
+ * Starts a watchdog process for the service `s->pid` (a child of the calling test process). PR_SET_PDEATHSIG alone
+ * is not enough: it fires only when the test process dies, and a timed-out test can outlive its Criterion runner
+ * (the runner is killed, the stuck worker lives on, and so did its service). The watchdog SIGKILLs the service as
+ * soon as either the test process is gone (EOF on a pipe whose write end only the test process holds) or the
+ * test process's parent, the runner, is gone (its pidfd becomes readable). It signals through a pidfd opened
+ * before any waitpid, so a recycled pid is never hit. svc_wait/svc_stop close the pipe and reap it.
+ */
+static inline void svc_watchdog_start(svc_t *s)
+{
+    int svc_fd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+    int runner_fd = (int)syscall(SYS_pidfd_open, getppid(), 0);
+    int p[2];
+    cr_assert(svc_fd >= 0 && pipe2(p, O_CLOEXEC) == 0, "watchdog: pidfd_open or pipe2 failed: %s", strerror(errno));
+    s->watchdog_pid = fork();
+    cr_assert(s->watchdog_pid >= 0);
+    if (s->watchdog_pid == 0) {
+        prctl(PR_SET_NAME, "h2otel-watchdog");
+        for (int fd = 3; fd < 1024; fd++) /* hold no one else's pipe (other services' write ends) */
+            if (fd != p[0] && fd != svc_fd && fd != runner_fd)
+                close(fd);
+        struct pollfd w[2] = {{.fd = p[0], .events = POLLIN}, {.fd = runner_fd, .events = POLLIN}};
+        while (poll(w, runner_fd >= 0 ? 2 : 1, -1) < 0 && errno == EINTR)
+            ;
+        syscall(SYS_pidfd_send_signal, svc_fd, SIGKILL, NULL, 0); /* ESRCH when it already ended: fine */
+        _exit(0);
+    }
+    close(p[0]);
+    close(svc_fd);
+    if (runner_fd >= 0)
+        close(runner_fd);
+    s->watchdog_fd = p[1];
+}
+
+/** Ends the watchdog of a service that has been reaped (nothing left to kill) and reaps it. */
+static inline void svc_watchdog_stop(svc_t *s)
+{
+    if (s->watchdog_pid <= 0)
+        return;
+    close(s->watchdog_fd);
+    waitpid(s->watchdog_pid, NULL, 0);
+    s->watchdog_pid = 0;
+}
+
 /* True once the child printed its "listening" line: main then waits for SIGTERM (a SIGTERM earlier would kill it).
  * A /healthz answer alone is not proof: another test's instance may have drawn the same free port (SO_REUSEPORT).
  * When H2OTEL_LOG_LEVEL hides info lines, the /healthz answer has to do. */
@@ -186,6 +234,7 @@ static inline void svc_start_argv(svc_t *s, const char *const *extra)
         execv(bin, (char *const *)argv);
         _exit(127);
     }
+    svc_watchdog_start(s);
     for (int i = 0; i < 200; i++) { /* up to 10 s: ASan builds start slowly on a busy machine */
         http_res_t r;
         char url[128];
@@ -208,12 +257,15 @@ static inline int svc_wait(svc_t *s, double timeout_s)
     double end = now_s() + timeout_s;
     int st;
     while (now_s() < end) {
-        if (waitpid(s->pid, &st, WNOHANG) == s->pid)
+        if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+            svc_watchdog_stop(s);
             return st;
+        }
         usleep(10000);
     }
     kill(s->pid, SIGKILL);
     waitpid(s->pid, &st, 0);
+    svc_watchdog_stop(s);
     return -1;
 }
 
