@@ -48,15 +48,30 @@ size_t api_telemetry_parent_tracestate(h2o_req_t *req, char *out, size_t cap)
     return n;
 }
 
+/* Lower-case hex of `len` bytes, two digits per table lookup (otel_hex_encode goes digit by digit). */
+static void hex_pairs(const uint8_t *bytes, size_t len, char *out)
+{
+    static const char pairs[513] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+                                   "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+                                   "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+                                   "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+                                   "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+                                   "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+                                   "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+                                   "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    for (size_t i = 0; i < len; i++)
+        memcpy(out + 2 * i, pairs + 2 * bytes[i], 2);
+}
+
 size_t api_telemetry_log_ids(h2o_req_t *req, char *out, size_t cap)
 {
     api_req_telemetry_t *rt = api_telemetry_of(req);
     if (rt == NULL || rt->span == NULL || cap < 80)
         return 0;
     memcpy(out, ",\"trace_id\":\"", 13);
-    otel_hex_encode(rt->ctx.trace_id.bytes, 16, out + 13);
+    hex_pairs(rt->ctx.trace_id.bytes, 16, out + 13);
     memcpy(out + 45, "\",\"span_id\":\"", 13);
-    otel_hex_encode(rt->ctx.span_id.bytes, 8, out + 58);
+    hex_pairs(rt->ctx.span_id.bytes, 8, out + 58);
     out[74] = '"';
     return 75;
 }
@@ -174,13 +189,11 @@ static void record_metrics(api_req_telemetry_t *rt, h2o_req_t *req, int status, 
     const api_tel_route_t *r = rt->route;
     otel_attribute_t a[6];
     size_t n = 0;
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("http.request.method"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_method_names[rt->method])}};
+    a[n++] = (otel_attribute_t){OTEL_STR("http.request.method"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_method_strs[rt->method]}};
     a[n++] = OTEL_ATTR_STR("url.scheme", "http");
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("network.protocol.version"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_protocol_version(req->version))}};
+    a[n++] = (otel_attribute_t){OTEL_STR("network.protocol.version"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_protocol_version_str(req->version)}};
     if (r->route.len > 0)
         a[n++] = (otel_attribute_t){OTEL_STR("http.route"), {.type = OTEL_VALUE_STRING, .u.string = r->route}};
     if (status > 0)
@@ -238,6 +251,7 @@ static void emit_log(api_req_telemetry_t *rt, h2o_req_t *req, int status, uint64
         .attribute_count = rt->route->route.len > 0 ? 5 : 4,
         .event_name = OTEL_STR("http.server.request"),
         .span_context = rt->span != NULL ? &rt->ctx : &no_span,
+        .static_strings = true, /* keys, severity text and event name are literals: referenced, not copied */
     };
     otel_logger_emit(api_tel.logger, &rec);
 }
@@ -276,9 +290,11 @@ static void on_dispose(void *p)
     }
 }
 
-/* Dotted quad into out (16 bytes): inet_ntop goes through sprintf, ~1.7k instructions per request. */
-static void format_ipv4(const uint8_t a[4], char *out)
+/* Dotted quad into out (16 bytes), NUL-terminated; returns its length. inet_ntop goes through sprintf, ~1.7k
+ * instructions per request. */
+static size_t format_ipv4(const uint8_t a[4], char *out)
 {
+    char *start = out;
     for (int i = 0; i < 4; i++) {
         unsigned v = a[i];
         if (v >= 100)
@@ -288,6 +304,7 @@ static void format_ipv4(const uint8_t a[4], char *out)
         *out++ = (char)('0' + v % 10);
         *out++ = i < 3 ? '.' : '\0';
     }
+    return (size_t)(out - start) - 1;
 }
 
 static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, api_thread_t *t)
@@ -305,9 +322,8 @@ static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, a
     otel_attribute_t a[12 + API_TEL_MAX_EXTRA_ATTRS];
     size_t n = 0;
     size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("http.request.method"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_method_names[rt->method])}};
+    a[n++] = (otel_attribute_t){OTEL_STR("http.request.method"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_method_strs[rt->method]}};
     if (rt->method == API_TEL_METHOD_OTHER)
         a[n++] = (otel_attribute_t){OTEL_STR("http.request.method_original"),
                                     {.type = OTEL_VALUE_STRING, .u.string = {req->method.base, req->method.len}}};
@@ -333,18 +349,19 @@ static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, a
         (otel_attribute_t){OTEL_STR("server.address"), {.type = OTEL_VALUE_STRING, .u.string = {host.base, host_len}}};
     a[n++] = OTEL_ATTR_INT("server.port", t->server->bound_port);
     char peer[INET6_ADDRSTRLEN] = "";
+    size_t peer_len = 0;
     struct sockaddr_storage ss;
     socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss); /* cached per connection */
     if (sl != 0 && ss.ss_family == AF_INET)
-        format_ipv4((const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr, peer);
-    else if (sl != 0 && ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, peer, sizeof(peer));
-    if (peer[0] != '\0')
-        a[n++] = (otel_attribute_t){OTEL_STR("client.address"),
-                                    {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(peer)}};
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("network.protocol.version"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_protocol_version(req->version))}};
+        peer_len = format_ipv4((const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr, peer);
+    else if (sl != 0 && ss.ss_family == AF_INET6 &&
+             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, peer, sizeof(peer)) != NULL)
+        peer_len = strlen(peer);
+    if (peer_len > 0)
+        a[n++] =
+            (otel_attribute_t){OTEL_STR("client.address"), {.type = OTEL_VALUE_STRING, .u.string = {peer, peer_len}}};
+    a[n++] = (otel_attribute_t){OTEL_STR("network.protocol.version"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_protocol_version_str(req->version)}};
     ssize_t ua = h2o_find_header(&req->headers, H2O_TOKEN_USER_AGENT, -1);
     if (ua >= 0)
         a[n++] =

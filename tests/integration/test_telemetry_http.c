@@ -74,6 +74,15 @@ Test(telemetry_http, server_span_follows_the_semantic_conventions)
         cr_assert(str_eq(rec, "spanId", json_string_value(json_object_get(s, "spanId"))));
         cr_assert_str_eq(attr_str(rec, "http.response.status_code"), "200");
         cr_assert(str_eq(json_object_get(rec, "body"), "stringValue", "request"));
+        /* Every field of the record (its keys and names are referenced, not copied, by the SDK). */
+        cr_assert(str_eq(rec, "eventName", "http.server.request"), "%s", json_dumps(rec, 0));
+        cr_assert(str_eq(rec, "severityText", "INFO"));
+        cr_assert_eq(json_integer_value(json_object_get(rec, "severityNumber")), 9);
+        cr_assert_str_eq(attr_str(rec, "http.request.method"), "GET");
+        cr_assert_str_eq(attr_str(rec, "http.route"), "/api/v1/dummy/");
+        json_t *d = json_object_get(json_object_get(rec, "attributes"), "http.server.request.duration");
+        cr_assert(json_is_real(d) && json_real_value(d) > 0 && json_real_value(d) < 10, "duration in seconds");
+        cr_assert_eq(json_object_size(json_object_get(rec, "attributes")), 5);
     }
     cr_assert_eq(n, 1, "one log record for the request: %s", json_dumps(c.records, 0));
     capture_free(&c);
