@@ -184,22 +184,29 @@ static otel_bound_instrument_t *bound_series(api_tel_bound_slot_t *slot, otel_in
     return b;
 }
 
-static void record_metrics(api_req_telemetry_t *rt, h2o_req_t *req, int status, otel_str_t status_text, uint64_t end_ns)
+/* The attributes of the request's duration and body-size points (at most 6). */
+static size_t metric_attributes(otel_attribute_t *a, const api_req_telemetry_t *rt, const h2o_req_t *req, int status,
+                                otel_str_t status_text)
 {
-    const api_tel_route_t *r = rt->route;
-    otel_attribute_t a[6];
     size_t n = 0;
     a[n++] = (otel_attribute_t){OTEL_STR("http.request.method"),
                                 {.type = OTEL_VALUE_STRING, .u.string = api_tel_method_strs[rt->method]}};
     a[n++] = OTEL_ATTR_STR("url.scheme", "http");
     a[n++] = (otel_attribute_t){OTEL_STR("network.protocol.version"),
                                 {.type = OTEL_VALUE_STRING, .u.string = api_tel_protocol_version_str(req->version)}};
-    if (r->route.len > 0)
-        a[n++] = (otel_attribute_t){OTEL_STR("http.route"), {.type = OTEL_VALUE_STRING, .u.string = r->route}};
+    if (rt->route->route.len > 0)
+        a[n++] = (otel_attribute_t){OTEL_STR("http.route"), {.type = OTEL_VALUE_STRING, .u.string = rt->route->route}};
     if (status > 0)
         a[n++] = OTEL_ATTR_INT("http.response.status_code", status);
     if (status >= 500 || status <= 0)
         a[n++] = (otel_attribute_t){OTEL_STR("error.type"), {.type = OTEL_VALUE_STRING, .u.string = status_text}};
+    return n;
+}
+
+static void record_metrics(api_req_telemetry_t *rt, h2o_req_t *req, int status, otel_str_t status_text, uint64_t end_ns)
+{
+    const api_tel_route_t *r = rt->route;
+    otel_attribute_t a[6];
     double seconds = (double)(end_ns - rt->start_ns) / 1e9;
     int64_t req_bytes = (int64_t)req->entity.len;
     int64_t resp_bytes = (int64_t)(req->res.content_length != SIZE_MAX ? req->res.content_length : req->bytes_sent);
@@ -207,10 +214,22 @@ static void record_metrics(api_req_telemetry_t *rt, h2o_req_t *req, int status, 
     api_tel_route_t *rw = (api_tel_route_t *)r;
     if (slot >= 0) {
         int p = protocol_slot(req->version);
-        otel_bound_record_double(bound_series(&rw->duration[rt->method][slot][p], api_tel.duration, a, n), seconds);
-        otel_bound_record_int64(bound_series(&rw->req_size[rt->method][slot][p], api_tel.req_size, a, n), req_bytes);
-        otel_bound_record_int64(bound_series(&rw->resp_size[rt->method][slot][p], api_tel.resp_size, a, n), resp_bytes);
+        api_tel_bound_slot_t *sd = &rw->duration[rt->method][slot][p], *sq = &rw->req_size[rt->method][slot][p],
+                             *ss = &rw->resp_size[rt->method][slot][p];
+        otel_bound_instrument_t *bd = atomic_load_explicit(sd, memory_order_acquire);
+        otel_bound_instrument_t *bq = atomic_load_explicit(sq, memory_order_acquire);
+        otel_bound_instrument_t *bs = atomic_load_explicit(ss, memory_order_acquire);
+        if (bd == NULL || bq == NULL || bs == NULL) { /* first request of this combination: the attributes, once */
+            size_t n = metric_attributes(a, rt, req, status, status_text);
+            bd = bound_series(sd, api_tel.duration, a, n);
+            bq = bound_series(sq, api_tel.req_size, a, n);
+            bs = bound_series(ss, api_tel.resp_size, a, n);
+        }
+        otel_bound_record_double(bd, seconds);
+        otel_bound_record_int64(bq, req_bytes);
+        otel_bound_record_int64(bs, resp_bytes);
     } else {
+        size_t n = metric_attributes(a, rt, req, status, status_text);
         otel_instrument_record_double(api_tel.duration, seconds, a, n);
         otel_instrument_record_int64(api_tel.req_size, req_bytes, a, n);
         otel_instrument_record_int64(api_tel.resp_size, resp_bytes, a, n);
@@ -280,8 +299,11 @@ static void on_dispose(void *p)
         }
         otel_span_scope_begin(&scope, rt->span); /* exemplars and the log record see the span */
     }
-    if (rt->route->metrics)
+    if (rt->route->metrics) {
+        otel_metrics_set_exemplar_time(end_ns); /* the exemplars share the end timestamp: no clock read each */
         record_metrics(rt, req, status, status_text, end_ns);
+        otel_metrics_set_exemplar_time(0);
+    }
     emit_log(rt, req, status, end_ns);
     if (rt->span != NULL) {
         otel_span_scope_end(&scope);

@@ -14,6 +14,24 @@ uint32_t otel_metrics__exemplar_slot_count(const otel_instrument_t *inst)
     return inst->meter->provider->opts.exemplar_reservoir_size;
 }
 
+/* The caller's timestamp for this thread's exemplars (0: read the clock). */
+static _Thread_local uint64_t exemplar_time;
+
+void otel_metrics_set_exemplar_time(uint64_t time_unix_ns)
+{
+    exemplar_time = time_unix_ns;
+}
+
+/* otel_span_context_is_valid, inlined: both ids non-zero. */
+static inline bool context_valid(const otel_span_context_t *ctx)
+{
+    uint64_t t0, t1, s;
+    memcpy(&t0, ctx->trace_id.bytes, 8);
+    memcpy(&t1, ctx->trace_id.bytes + 8, 8);
+    memcpy(&s, ctx->span_id.bytes, 8);
+    return (t0 | t1) != 0 && s != 0;
+}
+
 void otel_metrics__exemplar_offer(otel_metric_series_t *s, otel_number_t value, int bucket,
                                   const otel_span_context_t *ctx)
 {
@@ -38,9 +56,9 @@ void otel_metrics__exemplar_offer(otel_metric_series_t *s, otel_number_t value, 
     if (atomic_exchange_explicit(&slot->busy, 1, memory_order_acquire) != 0)
         return;
     otel_exemplar_t *e = &slot->exemplar;
-    e->time_ns = otel_time_now_ns();
+    e->time_ns = exemplar_time != 0 ? exemplar_time : otel_time_now_ns();
     e->value = value;
-    if (ctx != NULL && otel_span_context_is_valid(ctx)) {
+    if (ctx != NULL && context_valid(ctx)) {
         e->trace_id = ctx->trace_id;
         e->span_id = ctx->span_id;
     } else {
