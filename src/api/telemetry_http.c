@@ -13,8 +13,10 @@ _Thread_local const api_tel_route_t *api_tel__sampling_route;
 struct api_req_telemetry {
     h2o_req_t *req;
     const api_tel_route_t *route;
-    otel_span_t *span;       /* NULL when the route is not traced */
+    otel_span_t *span;       /* NULL when the route is not traced, and once the span ended */
     otel_span_context_t ctx; /* the server span's context */
+    bool traced;             /* a server span was started (ctx is its context, also after it ended) */
+    bool finished;           /* the finishing step ran */
     uint64_t start_ns;
     int method;
 };
@@ -66,7 +68,7 @@ static void hex_pairs(const uint8_t *bytes, size_t len, char *out)
 size_t api_telemetry_log_ids(h2o_req_t *req, char *out, size_t cap)
 {
     api_req_telemetry_t *rt = api_telemetry_of(req);
-    if (rt == NULL || rt->span == NULL || cap < 80)
+    if (rt == NULL || !rt->traced || cap < 80)
         return 0;
     memcpy(out, ",\"trace_id\":\"", 13);
     hex_pairs(rt->ctx.trace_id.bytes, 16, out + 13);
@@ -276,12 +278,12 @@ static void emit_log(api_req_telemetry_t *rt, h2o_req_t *req, int status, uint64
 }
 
 /* Runs when h2o disposes of the request (after the response went out): one clock read for the end edge. */
-static void on_dispose(void *p)
+static void finish(api_req_telemetry_t *rt)
 {
-    api_req_telemetry_t *rt = p;
     h2o_req_t *req = rt->req;
-    if (!api_tel.enabled)
+    if (rt->finished || !api_tel.enabled)
         return;
+    rt->finished = true;
     uint64_t end_ns = otel_time_now_ns();
     int status = req->res.status;
     char buf[4];
@@ -310,6 +312,44 @@ static void on_dispose(void *p)
         otel_span_end(rt->span, end_ns);
         rt->span = NULL;
     }
+}
+
+/* The finishing step as an h2o logger: h2o calls the loggers of the request's path when it disposes of the request,
+ * before clearing its pool. Unlike a dispose callback (h2o_mem_alloc_shared), the state then lives in the request
+ * pool: no malloc and free per request. */
+static h2o_pathconf_t *finishing_paths[2];
+
+static void finish_logged(h2o_logger_t *self, h2o_req_t *req)
+{
+    (void)self;
+    api_req_telemetry_t *rt = api_telemetry_of(req);
+    if (rt != NULL)
+        finish(rt);
+}
+
+/* The dispose-callback form, for a request whose path has no finishing logger. */
+static void finish_disposed(void *p)
+{
+    finish(p);
+}
+
+void api_telemetry_register(h2o_pathconf_t *pathconf)
+{
+    if (!api_tel.enabled)
+        return; /* nothing to finish: no logger call per request */
+    for (size_t i = 0; i < sizeof(finishing_paths) / sizeof(finishing_paths[0]); i++) {
+        if (finishing_paths[i] == NULL) {
+            finishing_paths[i] = pathconf;
+            h2o_logger_t *logger = h2o_create_logger(pathconf, sizeof(*logger));
+            logger->log_access = finish_logged;
+            return;
+        }
+    }
+}
+
+static bool finished_by_logger(const h2o_req_t *req)
+{
+    return req->pathconf != NULL && (req->pathconf == finishing_paths[0] || req->pathconf == finishing_paths[1]);
 }
 
 /* Dotted quad into out (16 bytes), NUL-terminated; returns its length. inet_ntop goes through sprintf, ~1.7k
@@ -409,7 +449,8 @@ int api_telemetry_handle(h2o_req_t *req, int route_index, int (*handler)(h2o_req
     const api_tel_route_t *r = &api_tel.routes[route_index >= 0 ? (size_t)route_index : api_route_count];
     if (!r->trace && !r->metrics)
         return handler(req, t); /* switched off: no state, no clock read, nothing emitted */
-    api_req_telemetry_t *rt = h2o_mem_alloc_shared(&req->pool, sizeof(*rt), on_dispose);
+    api_req_telemetry_t *rt = finished_by_logger(req) ? h2o_mem_alloc_pool(&req->pool, sizeof(*rt))
+                                                      : h2o_mem_alloc_shared(&req->pool, sizeof(*rt), finish_disposed);
     *rt = (api_req_telemetry_t){
         .req = req, .route = r, .start_ns = otel_time_now_ns(), .method = api_tel_method_index(req->method)};
     h2o_vector_reserve(&req->pool, &req->env, req->env.size + 2);
@@ -421,6 +462,7 @@ int api_telemetry_handle(h2o_req_t *req, int route_index, int (*handler)(h2o_req
         return handler(req, t);
     rt->span = start_server_span(rt, req, t);
     rt->ctx = otel_span_get_context(rt->span);
+    rt->traced = true;
     otel_span_scope_t scope;
     otel_span_scope_begin(&scope, rt->span);
     int rc = handler(req, t);
