@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/common_internal.h"
+#include "common/span_context_internal.h"
 #include "logs/logs_internal.h"
 
 #define ALIGN8(n) (((n) + 7) & ~(size_t)7)
@@ -191,16 +192,6 @@ static bool fill(otel_log__record_t *r, char *end, const otel_log_record_t *in, 
     return !b.overflow;
 }
 
-/* otel_span_context_is_valid, inlined: both ids non-zero. */
-static inline bool span_context_valid(const otel_span_context_t *ctx)
-{
-    uint64_t t0, t1, s;
-    memcpy(&t0, ctx->trace_id.bytes, 8);
-    memcpy(&t1, ctx->trace_id.bytes + 8, 8);
-    memcpy(&s, ctx->span_id.bytes, 8);
-    return (t0 | t1) != 0 && s != 0;
-}
-
 otel_log__record_t *otel_log__record_copy(const otel_log_record_t *in, const otel_log_record_limits_t *limits,
                                           const otel_resource_t *resource, const otel_scope_t *scope)
 {
@@ -231,7 +222,7 @@ otel_log__record_t *otel_log__record_copy(const otel_log_record_t *in, const ote
     d->observed_timestamp_ns = in->observed_timestamp_ns ? in->observed_timestamp_ns : otel_time_now_ns();
     d->severity_number = in->severity_number >= 0 && in->severity_number <= 24 ? in->severity_number : 0;
     const otel_span_context_t *ctx = in->span_context ? in->span_context : otel_context_current();
-    if (ctx != NULL && span_context_valid(ctx)) {
+    if (ctx != NULL && otel_span_context__valid(ctx)) {
         d->trace_id = ctx->trace_id;
         d->span_id = ctx->span_id;
         d->trace_flags = ctx->trace_flags;

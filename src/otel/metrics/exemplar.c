@@ -2,6 +2,7 @@
 /* Exemplar reservoirs: bucket-aligned for explicit histograms (last measurement per bucket), fixed-size
  * reservoir sampling for the others. Writers never wait: a slot being written by another thread is skipped. */
 #include <string.h>
+#include "common/span_context_internal.h"
 #include "metrics/metrics_internal.h"
 
 uint32_t otel_metrics__exemplar_slot_count(const otel_instrument_t *inst)
@@ -20,16 +21,6 @@ static _Thread_local uint64_t exemplar_time;
 void otel_metrics_set_exemplar_time(uint64_t time_unix_ns)
 {
     exemplar_time = time_unix_ns;
-}
-
-/* otel_span_context_is_valid, inlined: both ids non-zero. */
-static inline bool context_valid(const otel_span_context_t *ctx)
-{
-    uint64_t t0, t1, s;
-    memcpy(&t0, ctx->trace_id.bytes, 8);
-    memcpy(&t1, ctx->trace_id.bytes + 8, 8);
-    memcpy(&s, ctx->span_id.bytes, 8);
-    return (t0 | t1) != 0 && s != 0;
 }
 
 void otel_metrics__exemplar_offer(otel_metric_series_t *s, otel_number_t value, int bucket,
@@ -58,7 +49,7 @@ void otel_metrics__exemplar_offer(otel_metric_series_t *s, otel_number_t value, 
     otel_exemplar_t *e = &slot->exemplar;
     e->time_ns = exemplar_time != 0 ? exemplar_time : otel_time_now_ns();
     e->value = value;
-    if (ctx != NULL && context_valid(ctx)) {
+    if (ctx != NULL && otel_span_context__valid(ctx)) {
         e->trace_id = ctx->trace_id;
         e->span_id = ctx->span_id;
     } else {
