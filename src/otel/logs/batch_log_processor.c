@@ -135,6 +135,7 @@ static void drain(batch_processor_t *b, bool force)
 static void *export_thread(void *arg)
 {
     batch_processor_t *b = arg;
+    pthread_setname_np(pthread_self(), "otel-logs"); /* as top -H and gdb show it */
     uint64_t delay_ns = (uint64_t)b->options.schedule_delay_ms * 1000000u;
     uint64_t deadline = otel_time_monotonic_ns() + delay_ns;
     for (;;) {
