@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OTLP export benchmarks: encode cost and size per span, and sustained rates to a real Collector.
  *   otlp_export_bench encode [ITERATIONS]                  ns/span, bytes/span (plain and gzip)
+ *   otlp_export_bench encode-logs [ITERATIONS]             ns/record, bytes/record (the service's request log record)
  *   otlp_export_bench spans ENDPOINT RATE SECONDS [GZIP]   tracer -> batch processor -> OTLP -> Collector
  *   otlp_export_bench logs ENDPOINT RATE SECONDS [GZIP]    logger -> batch processor -> OTLP -> Collector */
 #include <inttypes.h>
@@ -24,6 +25,25 @@ static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
+}
+
+/* Times 5 runs of `iterations` encodes of the BATCH items (spans, or log records when `logs`); runs sorted. */
+static bool time_encodes(bool logs, const void *const *items, int iterations, otel_arena_t *arena,
+                         otel_otlp__buffer_t *buf, uint64_t runs[5])
+{
+    for (int r = 0; r < 5; r++) {
+        uint64_t t = now_ns();
+        for (int it = 0; it < iterations; it++) {
+            otel_status_t st =
+                logs ? otel_otlp__encode_logs(arena, (const otel_log_record_data_t *const *)items, BATCH, buf)
+                     : otel_otlp__encode_spans(arena, (const otel_span_data_t *const *)items, BATCH, buf);
+            if (st != OTEL_OK)
+                return false;
+        }
+        runs[r] = now_ns() - t;
+    }
+    qsort(runs, 5, sizeof(runs[0]), cmp_u64);
+    return true;
 }
 
 /* A typical server span of the service: 7 attributes, no events; random ids and times. */
@@ -61,14 +81,8 @@ static int encode_bench(int iterations)
     otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
     uint64_t runs[5];
-    for (int r = 0; r < 5; r++) {
-        uint64_t t = now_ns();
-        for (int it = 0; it < iterations; it++)
-            if (otel_otlp__encode_spans(&arena, ptrs, BATCH, &buf) != OTEL_OK)
-                return 1;
-        runs[r] = now_ns() - t;
-    }
-    qsort(runs, 5, sizeof(runs[0]), cmp_u64);
+    if (!time_encodes(false, (const void *const *)ptrs, iterations, &arena, &buf, runs))
+        return 1;
     uLongf zlen = compressBound(buf.len);
     unsigned char *z = malloc(zlen);
     /* gRPC's gzip: zlib deflate at the default level with a gzip header; compress2 uses a zlib header
@@ -80,6 +94,51 @@ static int encode_bench(int iterations)
            (double)runs[0] / ((double)iterations * BATCH), (double)runs[4] / ((double)iterations * BATCH),
            (double)buf.len / BATCH, (double)zlen / BATCH, buf.len, (unsigned long)zlen);
     free(z);
+    otel_arena__dispose(&arena);
+    otel_otlp__buffer_dispose(&buf);
+    otel_resource_destroy(res);
+    return 0;
+}
+
+/* The service's per-request log record (src/api/telemetry_http.c): string body, 5 attributes, event name, trace ids. */
+static int encode_logs_bench(int iterations)
+{
+    otel_attribute_t ra[4] = {OTEL_ATTR_STR("service.name", "h2otel"), OTEL_ATTR_STR("service.version", "0.1.0"),
+                              OTEL_ATTR_STR("telemetry.sdk.name", "otelc"), OTEL_ATTR_STR("host.name", "bench")};
+    otel_resource_t *res = otel_resource_create(ra, 4, NULL);
+    otel_scope_t scope = {.name = OTEL_STR("h2otel"), .version = OTEL_STR("0.1.0")};
+    otel_attribute_t attrs[5] = {
+        OTEL_ATTR_STR("http.request.method", "GET"),     OTEL_ATTR_STR("url.path", "/api/v1/dummy/"),
+        OTEL_ATTR_INT("http.response.status_code", 200), OTEL_ATTR_DOUBLE("http.server.request.duration", 0.000152),
+        OTEL_ATTR_STR("http.route", "/api/v1/dummy/"),
+    };
+    static otel_log_record_data_t recs[BATCH];
+    static const otel_log_record_data_t *ptrs[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+        otel_log_record_data_t *r = &recs[i];
+        *r = (otel_log_record_data_t){.timestamp_ns = 1700000000000000000ULL + (uint64_t)i * 1000,
+                                      .severity_number = OTEL_SEVERITY_INFO,
+                                      .severity_text = OTEL_STR("INFO"),
+                                      .body = {.type = OTEL_VALUE_STRING, .u.string = OTEL_STR("request")},
+                                      .attributes = attrs,
+                                      .attribute_count = 5,
+                                      .event_name = OTEL_STR("http.server.request"),
+                                      .trace_flags = 1,
+                                      .resource = res,
+                                      .scope = &scope};
+        r->observed_timestamp_ns = r->timestamp_ns;
+        otel_random__fill(r->trace_id.bytes, 16);
+        otel_random__fill(r->span_id.bytes, 8);
+        ptrs[i] = r;
+    }
+    otel_arena_t arena = {0};
+    otel_otlp__buffer_t buf = {0};
+    uint64_t runs[5];
+    if (!time_encodes(true, (const void *const *)ptrs, iterations, &arena, &buf, runs))
+        return 1;
+    printf("encode-logs: %d x %d records; median %.1f ns/record (runs %.1f..%.1f); %.1f bytes/record\n", iterations,
+           BATCH, (double)runs[2] / ((double)iterations * BATCH), (double)runs[0] / ((double)iterations * BATCH),
+           (double)runs[4] / ((double)iterations * BATCH), (double)buf.len / BATCH);
     otel_arena__dispose(&arena);
     otel_otlp__buffer_dispose(&buf);
     otel_resource_destroy(res);
@@ -208,10 +267,12 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "encode") == 0)
         return encode_bench(argc > 2 ? atoi(argv[2]) : 200);
+    if (argc >= 2 && strcmp(argv[1], "encode-logs") == 0)
+        return encode_logs_bench(argc > 2 ? atoi(argv[2]) : 200);
     if (argc >= 5 && strcmp(argv[1], "spans") == 0)
         return spans_bench(argv[2], strtoull(argv[3], NULL, 10), atoi(argv[4]), argc > 5 && atoi(argv[5]));
     if (argc >= 5 && strcmp(argv[1], "logs") == 0)
         return logs_bench(argv[2], strtoull(argv[3], NULL, 10), atoi(argv[4]), argc > 5 && atoi(argv[5]));
-    fprintf(stderr, "usage: %s encode [ITER] | spans|logs ENDPOINT RATE SECONDS [GZIP]\n", argv[0]);
+    fprintf(stderr, "usage: %s encode|encode-logs [ITER] | spans|logs ENDPOINT RATE SECONDS [GZIP]\n", argv[0]);
     return 2;
 }

@@ -98,10 +98,21 @@ typedef struct job {
     uint64_t *cpu_ns; /* this thread's CPU time, one per round */
 } job_t;
 static pthread_barrier_t round_start, round_end;
+static bool pin; /* --pin: ending threads on CPU 0, the main and export threads on CPU 1 (forces cross-core) */
+
+static void pin_to(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
 
 static void *worker(void *arg)
 {
     job_t *j = arg;
+    if (pin)
+        pin_to(0);
     bench_run_spans(1000); /* warm this thread's pool */
     for (int r = 0; r < j->rounds; r++) {
         pthread_barrier_wait(&round_start);
@@ -142,7 +153,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: trace_spans_bench [--threads N] [--spans N] [--rounds N] [--unsampled] [--bare] [--queue N]\n"
-            "                         [--callgrind] [--soak SECONDS]\n");
+            "                         [--callgrind] [--soak SECONDS] [--pin]\n");
     exit(2);
 }
 
@@ -169,11 +180,15 @@ int main(int argc, char **argv)
             attribute_count = 0;
         else if (strcmp(argv[i], "--callgrind") == 0)
             callgrind = true;
+        else if (strcmp(argv[i], "--pin") == 0)
+            pin = true;
         else
             usage();
     }
     if (threads < 1 || threads > 64 || spans < 1 || rounds < 1)
         usage();
+    if (pin)
+        pin_to(1); /* before the processor starts its export thread, which inherits this */
     if (soak_s > 0)
         export_sleep_us = 20000; /* a slow exporter: the queue stays full and spans are dropped */
 

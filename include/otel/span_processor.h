@@ -46,6 +46,36 @@ OTEL_API otel_status_t otel_batch_span_processor_create(const otel_batch_span_pr
  */
 OTEL_API otel_status_t otel_simple_span_processor_create(otel_span_exporter_t exporter, otel_span_processor_t **out);
 
+/** A span handle (declared in otel/trace.h), as a custom processor's on_start receives it. */
+typedef struct otel_span otel_span_t;
+
+/** The hooks of a custom processor; any may be NULL. */
+typedef struct otel_span_processor_hooks {
+    void *self; /* passed to every hook */
+    /**
+     * Every recording span, on the starting thread, right after it started (attributes given at start
+     * already set). The span may be read and changed with the otel_span_* functions during the call;
+     * to keep it longer take a reference (otel_span_retain). Never for non-recording spans.
+     */
+    void (*on_start)(void *self, otel_span_t *span);
+    /**
+     * Every recording span once it ended (sampled or RECORD_ONLY: check trace_flags), on the ending
+     * thread; `span` is valid during the call only. Must not block: it runs on the caller's hot path.
+     */
+    void (*on_end)(void *self, const otel_span_data_t *span);
+    otel_status_t (*force_flush)(void *self, uint32_t timeout_ms);
+    otel_status_t (*shutdown)(void *self, uint32_t timeout_ms); /* called once */
+    void (*destroy)(void *self);                                /* called once, after shutdown */
+} otel_span_processor_hooks_t;
+
+/**
+ * A processor that calls `hooks` (copied), e.g. to derive metrics from spans or to observe them in
+ * tests. Hooks may be called from many threads at once. OTEL_ERR_INVALID_ARGUMENT for NULL
+ * arguments, OTEL_ERR_NO_MEMORY (hooks->destroy is then called).
+ */
+OTEL_API otel_status_t otel_custom_span_processor_create(const otel_span_processor_hooks_t *hooks,
+                                                         otel_span_processor_t **out);
+
 /**
  * Exports every span queued before the call, then flushes the exporter; returns within
  * `timeout_ms` (OTEL_ERR_TIMEOUT if that was not enough). Thread-safe.
@@ -64,7 +94,7 @@ OTEL_API void otel_span_processor_destroy(otel_span_processor_t *processor);
 
 /** Self-observability counters of one processor (monotonic except queue_size). */
 typedef struct otel_span_processor_stats {
-    uint64_t spans_received;  /* sampled spans handed to the processor */
+    uint64_t spans_received;  /* sampled spans handed to the processor (custom: every recording span) */
     uint64_t spans_dropped;   /* lost because the queue was full or the processor shut down */
     uint64_t spans_exported;  /* in batches the exporter accepted */
     uint64_t spans_failed;    /* in batches the exporter rejected */

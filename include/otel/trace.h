@@ -138,15 +138,33 @@ typedef struct otel_span_start_options {
  *
  * Never returns NULL (on allocation failure a shared non-recording span with an invalid context
  * is returned). The handle is owned by the caller until otel_span_end, which consumes it.
- * Span functions may be called from any thread, but not concurrently on the same span (hand it
- * over; e.g. start on one thread, end on another). Spans come from per-thread pools: no
- * allocation per span in the steady state.
+ * Span functions may be called from any thread, also concurrently on one span (each call is atomic
+ * with respect to the others; calls after the span ended are ignored), as long as every thread that
+ * uses the span holds a reference: the creating handle, or one taken with otel_span_retain. A span may
+ * also simply be handed over (start on one thread, end on another). Spans come from per-thread pools:
+ * no allocation per span in the steady state.
+ *
+ * Processors: on_start hooks see every recording span; on_end hooks see every recording span that
+ * ends (sampled or RECORD_ONLY); the batch and simple processors export only sampled spans.
  */
 OTEL_API otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name,
                                              const otel_span_start_options_t *options);
 
-/** Ends the span at `end_time_unix_ns` (0 = now), hands it to the processors, and releases the handle. */
+/**
+ * Ends the span at `end_time_unix_ns` (0 = now), hands it to the processors, and releases the
+ * creating handle. Idempotent: only the first call (from any holder) ends the span; later calls
+ * are ignored. A holder of an otel_span_retain reference still gives it back with otel_span_release.
+ */
 OTEL_API void otel_span_end(otel_span_t *span, uint64_t end_time_unix_ns);
+
+/**
+ * Takes one more reference to `span`, for another thread that will use it concurrently; returns
+ * `span`. The span stays valid (its mutators safe to call, ignored once it ended) until that
+ * reference is given back with otel_span_release. NULL-safe. Lock-free (one atomic add).
+ */
+OTEL_API otel_span_t *otel_span_retain(otel_span_t *span);
+/** Gives back a reference taken with otel_span_retain (does not end the span). NULL-safe. */
+OTEL_API void otel_span_release(otel_span_t *span);
 
 OTEL_API bool otel_span_is_recording(const otel_span_t *span);
 /** The span's context (trace id, span id, flags; is_remote false). */

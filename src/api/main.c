@@ -42,7 +42,10 @@ int main(int argc, char **argv)
     api_server_t *server = api_server_create(&cfg, err, sizeof(err));
     if (server == NULL || api_server_start(server, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s\n", err);
-        return 1;
+        /* gRPC's threads may still be starting (loading TLS roots): exit() would run OpenSSL's cleanup under
+         * them and crash now and then. Nothing is queued yet, so leave without the exit handlers. */
+        fflush(NULL);
+        _exit(1);
     }
     /* A wildcard address is not something to paste into a browser: show the loopback one instead. */
     const char *host = strcmp(cfg.listen_host, "0.0.0.0") == 0 ? "127.0.0.1"

@@ -25,8 +25,8 @@ typedef struct capture {
 static inline void capture_start_argv(capture_t *c, const char *extra_yaml, const char *const *flags)
 {
     memset(c, 0, sizeof(*c));
-    snprintf(c->dir, sizeof(c->dir), "/tmp/h2otel-tel-%d-%ld", (int)getpid(), (long)random());
-    cr_assert(mkdir(c->dir, 0700) == 0);
+    snprintf(c->dir, sizeof(c->dir), "/tmp/h2otel-tel-XXXXXX"); /* unique even beside leftovers of killed runs */
+    cr_assert(mkdtemp(c->dir) != NULL);
     snprintf(c->config, sizeof(c->config), "%s/config.yaml", c->dir);
     FILE *f = fopen(c->config, "w");
     cr_assert(f != NULL);

@@ -293,10 +293,36 @@ Test(trace_span, null_and_noop_handles_are_safe)
     otel_span_scope_t scope;
     otel_span_scope_begin(&scope, s);
     otel_span_scope_end(&scope);
+    cr_expect_eq(otel_span_retain(s), s);
+    otel_span_release(s);
     otel_span_end(s, 0);
     otel_span_end(NULL, 0);
     otel_span_set_attribute(NULL, NULL);
+    cr_expect_null(otel_span_retain(NULL));
+    otel_span_release(NULL);
     otel_tracer_provider_destroy(NULL);
+}
+
+Test(trace_span, a_retained_span_outlives_its_end_and_ignores_later_calls)
+{
+    otel_tracer_provider_t *p = mem_provider(&mem, NULL);
+    otel_tracer_t *t = test_tracer(p);
+    otel_span_t *s = otel_tracer_start_span(t, OTEL_STR("held"), NULL);
+    otel_span_t *other = otel_span_retain(s);
+    cr_expect_eq(atomic_load(&s->refs), 2);
+    otel_span_set_attribute(other, &OTEL_ATTR_INT("before", 1)); /* through the second reference */
+    otel_span_end(s, 0);
+    cr_expect_eq(mem.kept_count, 1);
+    cr_expect_eq(mem.kept[0].attribute_count, 1);
+    /* The exported span went back to no pool yet: `other` still holds it. */
+    cr_expect_not(otel_span_is_recording(other));
+    otel_span_set_attribute(other, &OTEL_ATTR_INT("after", 2));
+    otel_span_end(other, 0); /* idempotent: nothing exported twice */
+    cr_expect_eq(s->data.attribute_count, 1);
+    cr_expect_eq(mem.kept_count, 1);
+    cr_expect_eq(atomic_load(&s->refs), 1);
+    otel_span_release(other);
+    otel_tracer_provider_destroy(p);
 }
 
 Test(trace_span, spans_after_shutdown_do_not_record)
@@ -341,5 +367,74 @@ Test(trace_span, pool_reuses_spans_in_steady_state)
     }
     cr_expect_eq(otel_span_pool__allocated(), after_warmup);
     cr_expect_leq(after_warmup, 2);
+    otel_tracer_provider_destroy(p);
+}
+
+Test(trace_span, one_call_with_duplicates_arrays_empty_keys_and_the_count_limit)
+{
+    otel_span_limits_t limits;
+    otel_span_limits_init(&limits);
+    limits.attribute_count_limit = 3;
+    otel_tracer_provider_t *p = mem_provider(&mem, &limits);
+    otel_tracer_t *t = test_tracer(p);
+    int64_t ints[] = {1, 2};
+    char long_value[100];
+    memset(long_value, 'v', sizeof(long_value));
+    otel_attribute_t attrs[] = {
+        OTEL_ATTR_INT("a", 1),
+        OTEL_ATTR_STRN("a-rather-long-key-of-more-than-32-bytes", long_value, sizeof(long_value)),
+        OTEL_ATTR_INT("a", 2), /* same key earlier in this call: overwrites, not a drop */
+        OTEL_ATTR_INT("", 9),  /* invalid key: ignored */
+        {OTEL_STR("arr"), {.type = OTEL_VALUE_INT64_ARRAY, .u.int64s = {ints, 2}}},
+        OTEL_ATTR_BOOL("c", true), /* over the limit */
+        OTEL_ATTR_STR("d", ""),    /* over the limit */
+    };
+    otel_span_t *s = otel_tracer_start_span(t, OTEL_STR("batch"), NULL);
+    otel_span_set_attributes(s, attrs, 7);
+    const otel_span_data_t *d = &s->data;
+    cr_assert_eq(d->attribute_count, 3);
+    cr_expect_eq(d->dropped_attributes_count, 2);
+    cr_expect_eq(d->attributes[0].value.u.int64, 2);
+    cr_expect_eq(d->attributes[1].key.len, strlen("a-rather-long-key-of-more-than-32-bytes"));
+    cr_expect(memcmp(d->attributes[1].key.ptr, "a-rather-long-key-of-more-than-32-bytes", d->attributes[1].key.len) ==
+              0);
+    cr_expect_eq(d->attributes[1].value.u.string.len, sizeof(long_value));
+    cr_expect(memcmp(d->attributes[1].value.u.string.ptr, long_value, sizeof(long_value)) == 0);
+    cr_expect_neq(d->attributes[1].value.u.string.ptr, long_value, "copied");
+    cr_expect_eq(d->attributes[2].value.u.int64s.count, 2);
+    cr_expect_eq(d->attributes[2].value.u.int64s.items[1], 2);
+    otel_span_end(s, 0);
+    otel_tracer_provider_destroy(p);
+}
+
+Test(trace_span, a_recycled_span_that_once_outgrew_its_first_arena_chunk_starts_clean)
+{
+    otel_tracer_provider_t *p = mem_provider(&mem, NULL);
+    otel_tracer_t *t = test_tracer(p);
+    static char big[40000]; /* more than the chunks a span keeps (16 KiB): some are freed on reuse */
+    memset(big, 'x', sizeof(big));
+    for (int round = 0; round < 3; round++) {
+        otel_span_t *s = otel_tracer_start_span(t, OTEL_STR("big"), NULL);
+        for (int i = 0; i < 8; i++) {
+            char key[16];
+            snprintf(key, sizeof(key), "k%d", i);
+            otel_attribute_t a = {{key, strlen(key)}, {.type = OTEL_VALUE_STRING, .u.string = {big, 5000}}};
+            otel_span_set_attribute(s, &a);
+        }
+        otel_span_set_status(s, OTEL_STATUS_CODE_ERROR, (otel_str_t){big, 3000});
+        otel_span_end(s, 0);
+        otel_span_t *small = otel_tracer_start_span(t, OTEL_STR("small"), NULL);
+        otel_span_set_attribute(small, &OTEL_ATTR_STR("k", "v"));
+        const otel_span_data_t *d = &small->data;
+        cr_expect_eq(d->attribute_count, 1);
+        cr_expect_eq(d->status_code, OTEL_STATUS_CODE_UNSET);
+        cr_expect_eq(d->status_message.len, 0);
+        cr_expect_eq(d->attributes[0].value.u.string.len, 1);
+        cr_expect_eq(d->attributes[0].value.u.string.ptr[0], 'v');
+        otel_span_end(small, 0);
+    }
+    cr_expect_eq(mem.kept[0].attribute_count, 8);
+    cr_expect_eq(mem.kept[1].attribute_count, 1);
+    cr_expect_str_eq(mem.kept[1].name, "small");
     otel_tracer_provider_destroy(p);
 }

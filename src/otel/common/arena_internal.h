@@ -5,6 +5,7 @@
 
 #include <string.h>
 #include "otel/common.h"
+#include "common/small_copy_internal.h"
 
 typedef struct otel_arena__chunk otel_arena__chunk_t;
 
@@ -55,7 +56,7 @@ static inline otel_str_t otel_arena__strndup(otel_arena_t *arena, otel_str_t s)
     char *p = (char *)otel_arena__alloc(arena, s.len);
     if (p == NULL)
         return (otel_str_t){"", 0};
-    memcpy(p, s.ptr, s.len);
+    otel_copy__small(p, s.ptr, s.len);
     return (otel_str_t){p, s.len};
 }
 /**
@@ -105,12 +106,12 @@ static inline bool otel_attribute__copy_fast(otel_arena_t *arena, otel_attribute
         *dst = (otel_attribute_t){0};
         return false;
     }
-    memcpy(p, src->key.ptr, klen);
+    otel_copy__small(p, src->key.ptr, klen);
     dst->key = (otel_str_t){p, klen};
     dst->value = src->value;
     if (type == OTEL_VALUE_STRING) {
         if (vlen > 0)
-            memcpy(p + klen, src->value.u.string.ptr, vlen);
+            otel_copy__small(p + klen, src->value.u.string.ptr, vlen);
         dst->value.u.string = (otel_str_t){vlen > 0 ? p + klen : "", vlen};
     }
     return true;

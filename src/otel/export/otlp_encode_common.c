@@ -1,53 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OTLP encoding shared by all signals: strings, attribute values, key/values, resource and scope. */
+/* OTLP encoding into protobuf-c messages (metrics): strings, attribute values, key/values, resource and scope. */
 #include <string.h>
 #include "export/otlp_encode_internal.h"
-
-/* Length of the valid UTF-8 sequence at s[0..len) or 0 if invalid (RFC 3629: no overlongs, no surrogates). */
-static size_t utf8_sequence(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (n > len)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
-}
+#include "export/otlp_utf8_internal.h"
 
 char *otel_otlp__str(otel_arena_t *arena, otel_str_t s)
 {
-    const unsigned char *p = (const unsigned char *)s.ptr;
-    size_t i = 0;
-    /* Fast path: ASCII, 8 bytes at a time (most keys and values). */
-    for (uint64_t w; i + 8 <= s.len; i += 8) {
-        memcpy(&w, p + i, 8);
-        if (w & 0x8080808080808080ULL)
-            break;
-    }
-    while (i < s.len) { /* then byte-wise: the common all-valid string is copied as is */
-        size_t n = utf8_sequence(p + i, s.len - i);
-        if (n == 0)
-            break;
-        i += n;
-    }
-    if (i == s.len) {
+    if (otel_otlp__utf8_valid_prefix(s.ptr, s.len) == s.len) { /* the common case: copied as is */
         char *out = otel_arena__alloc(arena, s.len + 1);
         if (out != NULL) {
             if (s.len > 0)
@@ -56,23 +15,9 @@ char *otel_otlp__str(otel_arena_t *arena, otel_str_t s)
         }
         return out;
     }
-    /* Worst case every byte becomes the 3-byte U+FFFD. */
-    char *out = otel_arena__calloc(arena, s.len * 3 + 1), *o = out;
-    if (out == NULL)
-        return NULL;
-    for (i = 0; i < s.len;) {
-        size_t n = utf8_sequence(p + i, s.len - i);
-        if (n == 0) {
-            memcpy(o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-        } else {
-            memcpy(o, p + i, n);
-            o += n;
-            i += n;
-        }
-    }
-    *o = '\0';
+    char *out = otel_arena__alloc(arena, otel_otlp__utf8_repaired_len(s.ptr, s.len) + 1);
+    if (out != NULL)
+        *otel_otlp__utf8_repair(out, s.ptr, s.len) = '\0';
     return out;
 }
 
@@ -216,45 +161,5 @@ bool otel_otlp__pack(const ProtobufCMessage *msg, otel_otlp__buffer_t *out)
     if (!otel_otlp__buffer_reserve(out, size ? size : 1))
         return false;
     out->len = protobuf_c_message_pack(msg, out->data);
-    return true;
-}
-
-bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t count, size_t resource_offset,
-                      size_t scope_offset, otel_otlp__grouping_t *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->groups = otel_arena__calloc(arena, count * sizeof(otel_otlp__group_t));
-    out->item_group = otel_arena__calloc(arena, count * sizeof(uint32_t));
-    const otel_resource_t **resources = otel_arena__calloc(arena, count * sizeof(*resources));
-    out->scopes_per_resource = otel_arena__calloc(arena, count * sizeof(size_t));
-    if (count > 0 &&
-        (out->groups == NULL || out->item_group == NULL || resources == NULL || out->scopes_per_resource == NULL))
-        return false;
-    size_t last = 0;
-    for (size_t i = 0; i < count; i++) {
-        const char *item = items[i];
-        const otel_resource_t *res = *(const otel_resource_t *const *)(item + resource_offset);
-        const otel_scope_t *scope = *(const otel_scope_t *const *)(item + scope_offset);
-        size_t g = last; /* batches are usually one long run of the same pair */
-        if (out->group_count == 0 || out->groups[g].resource != res || out->groups[g].scope != scope) {
-            for (g = 0; g < out->group_count; g++)
-                if (out->groups[g].resource == res && out->groups[g].scope == scope)
-                    break;
-            if (g == out->group_count) {
-                size_t r;
-                for (r = 0; r < out->resource_count; r++)
-                    if (resources[r] == res)
-                        break;
-                if (r == out->resource_count)
-                    resources[out->resource_count++] = res;
-                out->groups[g] = (otel_otlp__group_t){
-                    .resource = res, .scope = scope, .resource_index = r, .scope_index = out->scopes_per_resource[r]++};
-                out->group_count++;
-            }
-        }
-        out->groups[g].count++;
-        out->item_group[i] = (uint32_t)g;
-        last = g;
-    }
     return true;
 }

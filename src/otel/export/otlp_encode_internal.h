@@ -69,6 +69,7 @@ typedef struct otel_otlp__group {
     size_t count;          /* items in the group */
     size_t resource_index; /* index among the batch's distinct resources */
     size_t scope_index;    /* index among its resource's scopes */
+    size_t start;          /* its first item's position in otel_otlp__group_order's array */
 } otel_otlp__group_t;
 
 /** The distinct resources of a batch and how many scope groups each has. */
@@ -87,5 +88,25 @@ typedef struct otel_otlp__grouping {
  */
 bool otel_otlp__group(otel_arena_t *arena, const void *const *items, size_t count, size_t resource_offset,
                       size_t scope_offset, otel_otlp__grouping_t *out);
+
+/**
+ * The batch's item indices ordered by group, each group's items in batch order (a counting sort of
+ * `item_group`); sets every group's `start`. In the arena; NULL on OOM.
+ */
+const uint32_t *otel_otlp__group_order(otel_arena_t *arena, otel_otlp__grouping_t *grouping, size_t count);
+
+struct otel_otlp__writer;
+/** Writes one span or log record as field `field` of its ScopeSpans/ScopeLogs. */
+typedef void (*otel_otlp__write_item_fn)(struct otel_otlp__writer *w, uint32_t field, const void *item);
+
+/**
+ * Writes a whole ExportTraceServiceRequest or ExportLogsServiceRequest (their Resource*, Scope*
+ * field numbers are the same) into `out` (len set) with the direct wire writer: items grouped by
+ * resource, then scope, first-seen order kept; each item written by `write_item`. The arena is
+ * reset first (grouping arrays). OTEL_ERR_NO_MEMORY on allocation failure.
+ */
+otel_status_t otel_otlp__wire_request(otel_arena_t *arena, const void *const *items, size_t count,
+                                      size_t resource_offset, size_t scope_offset, otel_otlp__write_item_fn write_item,
+                                      otel_otlp__buffer_t *out);
 
 #endif

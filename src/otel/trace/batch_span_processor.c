@@ -87,14 +87,23 @@ static void unref(batch_processor_t *p)
         free_processor(p);
 }
 
+#define PREFETCH_AHEAD 8
+
 static void batch_on_end(otel_span_processor_t *self, otel_span_t *span)
 {
     batch_processor_t *p = (batch_processor_t *)self;
+    if (__builtin_expect(!otel_span__is_sampled(span), 0)) {
+        otel_span__release(span); /* RECORD_ONLY: recorded, never exported (spec) */
+        return;
+    }
     if (__builtin_expect(atomic_load_explicit(&p->stopping, memory_order_relaxed), 0))
         goto drop;
     size_t pushed;
     if (!otel_mpsc__push(&p->queue, span, &pushed))
         goto drop; /* full */
+    /* The slot this thread will likely fill a few spans from now was last written by the export thread:
+     * fetch it now, so the push then does not wait for that line to cross cores. */
+    __builtin_prefetch(&p->queue.cells[(pushed + PREFETCH_AHEAD) & p->queue.mask], 1);
     /* Reading `head` pulls in a line the export thread writes on every take: do it once per wake_mask + 1
      * spans, not per span. The export thread is woken within that many spans of a full batch. */
     if ((pushed & p->wake_mask) == 0) {
@@ -261,7 +270,7 @@ static void batch_get_stats(const otel_span_processor_t *self, otel_span_process
 }
 
 static const otel_span_processor__vtable_t batch_vtable = {
-    batch_on_end, batch_force_flush, batch_shutdown, batch_destroy, batch_get_stats,
+    NULL, batch_on_end, batch_force_flush, batch_shutdown, batch_destroy, batch_get_stats,
 };
 
 otel_status_t otel_batch_span_processor_create(const otel_batch_span_processor_options_t *options,

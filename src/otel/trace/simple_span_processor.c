@@ -17,6 +17,10 @@ typedef struct simple_processor {
 static void simple_on_end(otel_span_processor_t *self, otel_span_t *span)
 {
     simple_processor_t *p = (simple_processor_t *)self;
+    if (!otel_span__is_sampled(span)) {
+        otel_span__release(span); /* RECORD_ONLY: recorded, never exported (spec) */
+        return;
+    }
     atomic_fetch_add(&p->received, 1);
     pthread_mutex_lock(&p->lock);
     if (p->exporter_done) {
@@ -87,7 +91,7 @@ static void simple_get_stats(const otel_span_processor_t *self, otel_span_proces
 }
 
 static const otel_span_processor__vtable_t simple_vtable = {
-    simple_on_end, simple_force_flush, simple_shutdown, simple_destroy, simple_get_stats,
+    NULL, simple_on_end, simple_force_flush, simple_shutdown, simple_destroy, simple_get_stats,
 };
 
 otel_status_t otel_simple_span_processor_create(otel_span_exporter_t exporter, otel_span_processor_t **out)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Spans: start (parent, ids, sampling), attributes/events/links with limits, status, end, activation. */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/common_internal.h"
+#include "common/fast_clock_internal.h"
 #include "trace/trace_internal.h"
 
 #define ARENA_KEEP_BYTES (16u * 1024u)
@@ -12,30 +14,41 @@ static otel_span_t noop_span;
 
 static _Thread_local otel_span_scope_t *current_scope;
 
+/* otel_arena__reset, without its call and chunk walk in the usual case of a span whose strings fit in the
+ * first chunk: chunks after the first were all kept by an earlier reset, so this one would keep them too. */
+static inline void reset_arena(otel_arena_t *arena)
+{
+    if (arena->cur == arena->head)
+        arena->used = 0;
+    else
+        otel_arena__reset(arena, ARENA_KEEP_BYTES);
+}
+
 void otel_span__reset(otel_span_t *span)
 {
+    atomic_store_explicit(&span->state, OTEL_SPAN__OPEN, memory_order_relaxed);
+    span->tracer = NULL;
     if (!span->recording) {
         /* A non-recording span only ever set its tracestate (and flags): the rest of `data` is still clean. */
         if (span->data.tracestate.len > 0) {
-            otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
+            reset_arena(&span->arena);
             span->data.tracestate = (otel_str_t){"", 0};
         }
-        span->ended = false;
-        span->tracer = NULL;
         return;
     }
-    otel_arena__reset(&span->arena, ARENA_KEEP_BYTES);
-    otel_attribute_t *attributes = span->attributes;
-    otel_span_event_t *events = span->events;
-    otel_span_link_t *links = span->links;
-    memset(&span->data, 0, sizeof(span->data));
-    span->data.attributes = attributes;
-    span->data.events = events;
-    span->data.links = links;
-    /* Exporters may memcpy any slice: empty ones point at "" rather than NULL. */
-    span->data.tracestate = span->data.name = span->data.status_message = (otel_str_t){"", 0};
-    span->recording = span->ended = span->status_final = false;
-    span->tracer = NULL;
+    reset_arena(&span->arena);
+    /* Only what start_span does not write for every recording span (ids, flags, name, kind, start time,
+     * resource, scope); the array pointers stay with their retained arrays. Exporters may memcpy any
+     * slice: empty ones point at "" rather than NULL. */
+    otel_span_data_t *d = &span->data;
+    d->parent_span_id = (otel_span_id_t){{0}};
+    d->parent_is_remote = false;
+    d->tracestate = d->name = d->status_message = (otel_str_t){"", 0};
+    d->end_time_unix_ns = 0;
+    d->attribute_count = d->event_count = d->link_count = 0;
+    d->dropped_attributes_count = d->dropped_events_count = d->dropped_links_count = 0;
+    d->status_code = OTEL_STATUS_CODE_UNSET;
+    span->recording = span->status_final = false;
 }
 
 void otel_span__free(otel_span_t *span)
@@ -83,36 +96,124 @@ static bool grow(void **items, uint32_t *cap, uint32_t count, uint32_t limit, si
     return true;
 }
 
-static inline bool mutable_span(const otel_span_t *span)
+/*
+ * Concurrency: every mutator holds the span's state at LOCKED for its few instructions (a CAS from OPEN),
+ * and end moves it to ENDED for good, so mutations after end are ignored and end is idempotent. When the
+ * caller holds the only reference (refs == 1, read with acquire: the usual case of one thread owning its
+ * span) no other thread can legally touch the span, so the lock is taken with plain stores, no locked
+ * instruction. Any other holder got its reference from otel_span_retain (or is a scope of this thread).
+ */
+static inline void otel_span__spin_pause(void)
 {
-    return span != NULL && span->recording && !span->ended;
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    sched_yield();
+#endif
 }
 
-static void set_attribute(otel_span_t *span, const otel_attribute_t *attr, const otel_span_limits_t *limits)
+static inline bool span_lock(otel_span_t *span)
 {
-    if (attr->key.len == 0)
-        return; /* the spec makes an empty key invalid */
+    if (atomic_load_explicit(&span->refs, memory_order_acquire) == 1) {
+        if (atomic_load_explicit(&span->state, memory_order_relaxed) != OTEL_SPAN__OPEN)
+            return false;
+        atomic_store_explicit(&span->state, OTEL_SPAN__LOCKED, memory_order_relaxed);
+        return true;
+    }
+    uint8_t expected = OTEL_SPAN__OPEN;
+    while (!atomic_compare_exchange_weak_explicit(&span->state, &expected, OTEL_SPAN__LOCKED, memory_order_acquire,
+                                                  memory_order_relaxed)) {
+        if (expected == OTEL_SPAN__ENDED)
+            return false;
+        expected = OTEL_SPAN__OPEN;
+        otel_span__spin_pause();
+    }
+    return true;
+}
+
+static inline void span_unlock(otel_span_t *span, uint8_t to)
+{
+    atomic_store_explicit(&span->state, to, memory_order_release);
+}
+
+/* Locks a recording, not yet ended span for one mutation. */
+static inline bool lock_mutable(otel_span_t *span)
+{
+    return span != NULL && span->recording && span_lock(span);
+}
+
+/*
+ * Sets `n` attributes (the span is locked). The hot path: with no value length limit, the keys and string
+ * values of the whole call go into one arena block reserved up front, copied inline; locals hold the count,
+ * capacity and block cursor across the loop (the byte copies could alias any span field, so the compiler
+ * would otherwise reload them after each one). Anything else (arrays, a value limit, no memory for the
+ * block) goes through otel_attribute__copy_fast.
+ */
+static void set_attributes(otel_span_t *span, const otel_attribute_t *attrs, size_t n, const otel_span_limits_t *limits)
+{
     otel_span_data_t *d = &span->data;
-    for (size_t i = 0; i < d->attribute_count; i++) {
-        otel_str_t k = span->attributes[i].key;
-        if (k.len == attr->key.len && k.ptr[0] == attr->key.ptr[0] && otel_str__eq(k, attr->key)) {
-            otel_value__copy(&span->arena, &span->attributes[i].value, &attr->value,
-                             limits->attribute_value_length_limit);
-            return;
+    uint32_t dropped = 0, count_limit = limits->attribute_count_limit,
+             value_limit = limits->attribute_value_length_limit;
+    char *block = NULL;
+    if (value_limit == UINT32_MAX) {
+        size_t bytes = 0;
+        for (size_t a = 0; a < n; a++)
+            bytes += attrs[a].key.len + (attrs[a].value.type == OTEL_VALUE_STRING ? attrs[a].value.u.string.len : 0);
+        block = otel_arena__alloc(&span->arena, bytes);
+    }
+    otel_attribute_t *items = span->attributes;
+    size_t count = d->attribute_count;
+    uint32_t cap = span->attribute_cap;
+    for (size_t a = 0; a < n; a++) {
+        const otel_attribute_t *attr = &attrs[a];
+        size_t klen = attr->key.len;
+        if (klen == 0)
+            continue; /* the spec makes an empty key invalid */
+        const char *key = attr->key.ptr;
+        size_t i = 0;
+        while (i < count && !(items[i].key.len == klen && items[i].key.ptr[0] == key[0] &&
+                              __builtin_memcmp(items[i].key.ptr, key, klen) == 0))
+            i++;
+        if (i < count) { /* same key: overwrite in place */
+            otel_value__copy(&span->arena, &items[i].value, &attr->value, value_limit);
+            continue;
+        }
+        if (count >= count_limit) {
+            dropped++;
+            continue;
+        }
+        if (count >= cap) {
+            if (!grow((void **)&span->attributes, &span->attribute_cap, (uint32_t)count, count_limit, sizeof(*items))) {
+                dropped++;
+                continue;
+            }
+            items = span->attributes;
+            cap = span->attribute_cap;
+        }
+        otel_attribute_t *dst = &items[count];
+        otel_value_type_t type = attr->value.type;
+        if (block != NULL && (type == OTEL_VALUE_STRING || type == OTEL_VALUE_BOOL || type == OTEL_VALUE_INT64 ||
+                              type == OTEL_VALUE_DOUBLE)) {
+            otel_copy__small(block, key, klen);
+            dst->key = (otel_str_t){block, klen};
+            block += klen;
+            dst->value = attr->value;
+            if (type == OTEL_VALUE_STRING) {
+                size_t vlen = attr->value.u.string.len;
+                otel_copy__small(block, attr->value.u.string.ptr, vlen);
+                dst->value.u.string = (otel_str_t){vlen > 0 ? block : "", vlen};
+                block += vlen;
+            }
+            count++;
+        } else if (otel_attribute__copy_fast(&span->arena, dst, attr, value_limit)) {
+            count++;
+        } else {
+            dropped++;
         }
     }
-    if (d->attribute_count >= limits->attribute_count_limit ||
-        !grow((void **)&span->attributes, &span->attribute_cap, (uint32_t)d->attribute_count,
-              limits->attribute_count_limit, sizeof(otel_attribute_t))) {
-        d->dropped_attributes_count++;
-        return;
-    }
-    d->attributes = span->attributes;
-    if (otel_attribute__copy_fast(&span->arena, &span->attributes[d->attribute_count], attr,
-                                  limits->attribute_value_length_limit))
-        d->attribute_count++;
-    else
-        d->dropped_attributes_count++;
+    d->attributes = items;
+    d->attribute_count = count;
+    d->dropped_attributes_count += dropped;
 }
 
 /* Copies up to `limit` attributes into the arena; the rest are counted in *dropped. */
@@ -221,36 +322,44 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
     }
     d->name = otel_arena__strndup(&span->arena, name);
     d->kind = kind;
-    d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time_now_ns();
+    d->start_time_unix_ns = options->start_time_unix_ns != 0 ? options->start_time_unix_ns : otel_time__fast_now_ns();
     d->resource = provider->resource;
     d->scope = &tracer->scope;
-    for (size_t i = 0; i < options->attribute_count; i++)
-        set_attribute(span, &options->attributes[i], &provider->limits);
+    if (options->attribute_count > 0)
+        set_attributes(span, options->attributes, options->attribute_count, &provider->limits);
     for (size_t i = 0; i < options->link_count; i++) {
         const otel_span_link_t *l = &options->links[i];
         add_link(span, &l->context, l->tracestate, l->attributes, l->attribute_count);
     }
+    if (__builtin_expect(provider->has_on_start, 0))
+        for (size_t i = 0; i < provider->processor_count; i++) {
+            otel_span_processor_t *p = provider->processors[i];
+            if (p->vt->on_start != NULL)
+                p->vt->on_start(p, span);
+        }
     return span;
 }
 
 void otel_span_end(otel_span_t *span, uint64_t end_time_unix_ns)
 {
-    if (span == NULL || span == &noop_span || span->ended)
-        return;
-    span->ended = true;
+    if (span == NULL || span == &noop_span || !span_lock(span))
+        return; /* already ended: ignored (the first end consumed the creating handle) */
     if (!span->recording) {
+        span_unlock(span, OTEL_SPAN__ENDED);
         otel_span__release(span);
         return;
     }
     otel_tracer_provider_t *provider = span->tracer->provider;
-    span->data.end_time_unix_ns = end_time_unix_ns != 0 ? end_time_unix_ns : otel_time_now_ns();
+    span->data.end_time_unix_ns = end_time_unix_ns != 0 ? end_time_unix_ns : otel_time__fast_now_ns();
     if (span->data.end_time_unix_ns < span->data.start_time_unix_ns)
         span->data.end_time_unix_ns = span->data.start_time_unix_ns;
+    /* From here on the span is read-only: later mutators see ENDED and leave it alone. */
+    span_unlock(span, OTEL_SPAN__ENDED);
     unsigned index = otel_trace__thread_index();
     bool exclusive = index < OTEL_TRACE__EXCLUSIVE_CELLS;
     otel_trace__count(&provider->counters[exclusive ? index : OTEL_TRACE__EXCLUSIVE_CELLS].ended, exclusive);
     size_t n = provider->processor_count;
-    if (!(span->context.trace_flags & OTEL_TRACE_FLAGS_SAMPLED) || n == 0) {
+    if (n == 0) {
         otel_span__release(span);
         return;
     }
@@ -265,7 +374,21 @@ void otel_span_end(otel_span_t *span, uint64_t end_time_unix_ns)
 
 bool otel_span_is_recording(const otel_span_t *span)
 {
-    return span != NULL && span->recording && !span->ended;
+    return span != NULL && span->recording &&
+           atomic_load_explicit(&span->state, memory_order_relaxed) != OTEL_SPAN__ENDED;
+}
+
+otel_span_t *otel_span_retain(otel_span_t *span)
+{
+    if (span != NULL && span != &noop_span)
+        otel_span__retain(span);
+    return span;
+}
+
+void otel_span_release(otel_span_t *span)
+{
+    if (span != NULL && span != &noop_span)
+        otel_span__release(span);
 }
 
 otel_span_context_t otel_span_get_context(const otel_span_t *span)
@@ -280,24 +403,24 @@ otel_str_t otel_span_get_tracestate(const otel_span_t *span)
 
 void otel_span_set_attribute(otel_span_t *span, const otel_attribute_t *attribute)
 {
-    if (mutable_span(span) && attribute != NULL)
-        set_attribute(span, attribute, &span->tracer->provider->limits);
+    if (attribute == NULL || !lock_mutable(span))
+        return;
+    set_attributes(span, attribute, 1, &span->tracer->provider->limits);
+    span_unlock(span, OTEL_SPAN__OPEN);
 }
 
 void otel_span_set_attributes(otel_span_t *span, const otel_attribute_t *attributes, size_t count)
 {
-    if (!mutable_span(span) || attributes == NULL)
+    if (attributes == NULL || count == 0 || !lock_mutable(span))
         return;
-    const otel_span_limits_t *limits = &span->tracer->provider->limits;
-    for (size_t i = 0; i < count; i++)
-        set_attribute(span, &attributes[i], limits);
+    set_attributes(span, attributes, count, &span->tracer->provider->limits);
+    span_unlock(span, OTEL_SPAN__OPEN);
 }
 
-void otel_span_add_event(otel_span_t *span, otel_str_t name, uint64_t time_unix_ns, const otel_attribute_t *attributes,
-                         size_t count)
+/* Adds an event; the span is locked. */
+static void add_event(otel_span_t *span, otel_str_t name, uint64_t time_unix_ns, const otel_attribute_t *attributes,
+                      size_t count)
 {
-    if (!mutable_span(span))
-        return;
     const otel_span_limits_t *limits = &span->tracer->provider->limits;
     otel_span_data_t *d = &span->data;
     if (d->event_count >= limits->event_count_limit ||
@@ -309,27 +432,39 @@ void otel_span_add_event(otel_span_t *span, otel_str_t name, uint64_t time_unix_
     d->events = span->events;
     otel_span_event_t *e = &span->events[d->event_count++];
     e->name = otel_arena__strdup(&span->arena, name, false);
-    e->time_unix_ns = time_unix_ns != 0 ? time_unix_ns : otel_time_now_ns();
+    e->time_unix_ns = time_unix_ns != 0 ? time_unix_ns : otel_time__fast_now_ns();
     e->attributes =
         copy_attributes(span, attributes, attributes != NULL ? count : 0, limits->event_attribute_count_limit,
                         &e->attribute_count, &e->dropped_attributes_count);
 }
 
+void otel_span_add_event(otel_span_t *span, otel_str_t name, uint64_t time_unix_ns, const otel_attribute_t *attributes,
+                         size_t count)
+{
+    if (!lock_mutable(span))
+        return;
+    add_event(span, name, time_unix_ns, attributes, count);
+    span_unlock(span, OTEL_SPAN__OPEN);
+}
+
 void otel_span_add_link(otel_span_t *span, const otel_span_context_t *context, otel_str_t tracestate,
                         const otel_attribute_t *attributes, size_t count)
 {
-    if (!mutable_span(span) || context == NULL)
+    if (context == NULL || (!otel_span_context_is_valid(context) && tracestate.len == 0 && count == 0))
         return;
-    if (!otel_span_context_is_valid(context) && tracestate.len == 0 && count == 0)
+    if (!lock_mutable(span))
         return;
     add_link(span, context, tracestate, attributes, attributes != NULL ? count : 0);
+    span_unlock(span, OTEL_SPAN__OPEN);
 }
 
 void otel_span_set_status(otel_span_t *span, otel_status_code_t code, otel_str_t description)
 {
-    if (!mutable_span(span) || span->status_final || code == OTEL_STATUS_CODE_UNSET)
+    if (code == OTEL_STATUS_CODE_UNSET || !lock_mutable(span))
         return;
-    if (code == OTEL_STATUS_CODE_OK) {
+    if (span->status_final) {
+        /* OK is final */
+    } else if (code == OTEL_STATUS_CODE_OK) {
         span->data.status_code = OTEL_STATUS_CODE_OK;
         span->data.status_message = (otel_str_t){"", 0};
         span->status_final = true;
@@ -337,18 +472,21 @@ void otel_span_set_status(otel_span_t *span, otel_status_code_t code, otel_str_t
         span->data.status_code = OTEL_STATUS_CODE_ERROR;
         span->data.status_message = otel_arena__strdup(&span->arena, description, false);
     }
+    span_unlock(span, OTEL_SPAN__OPEN);
 }
 
 void otel_span_update_name(otel_span_t *span, otel_str_t name)
 {
-    if (mutable_span(span))
-        span->data.name = otel_arena__strdup(&span->arena, name, false);
+    if (!lock_mutable(span))
+        return;
+    span->data.name = otel_arena__strdup(&span->arena, name, false);
+    span_unlock(span, OTEL_SPAN__OPEN);
 }
 
 void otel_span_record_exception(otel_span_t *span, otel_str_t type, otel_str_t message,
                                 const otel_attribute_t *attributes, size_t count)
 {
-    if (!mutable_span(span))
+    if (!lock_mutable(span))
         return;
     enum { MAX = 32 };
     otel_attribute_t all[MAX];
@@ -357,9 +495,11 @@ void otel_span_record_exception(otel_span_t *span, otel_str_t type, otel_str_t m
     all[n++] = (otel_attribute_t){OTEL_STR("exception.message"), {.type = OTEL_VALUE_STRING, .u.string = message}};
     for (size_t i = 0; attributes != NULL && i < count && n < MAX; i++)
         all[n++] = attributes[i];
-    otel_span_add_event(span, OTEL_STR("exception"), 0, all, n);
-    if (attributes != NULL && count > MAX - 2 && span->data.event_count > 0)
+    size_t events_before = span->data.event_count;
+    add_event(span, OTEL_STR("exception"), 0, all, n);
+    if (attributes != NULL && count > MAX - 2 && span->data.event_count > events_before)
         span->events[span->data.event_count - 1].dropped_attributes_count += (uint32_t)(count - (MAX - 2));
+    span_unlock(span, OTEL_SPAN__OPEN);
 }
 
 void otel_span_scope_begin(otel_span_scope_t *scope, otel_span_t *span)

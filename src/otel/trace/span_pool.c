@@ -90,10 +90,17 @@ otel_span_t *otel_span_pool__get(void)
         s = atomic_exchange_explicit(&pool->returned, NULL, memory_order_acquire);
     if (s != NULL) {
         pool->local = s->next_free;
+        /* The next span's first line was last written on the export thread (the pool link): fetch it early. */
+        if (pool->local != NULL)
+            __builtin_prefetch(pool->local, 1);
+        /* Reset here, on the owner thread, not where it was released: the export thread then only writes
+         * the span's first line (the pool link), and these lines stay in this core's cache. */
+        otel_span__reset(s);
     } else {
-        s = calloc(1, sizeof(*s));
+        s = aligned_alloc(64, (sizeof(*s) + 63) & ~(size_t)63);
         if (s == NULL)
             return NULL;
+        memset(s, 0, sizeof(*s));
         s->pool = pool;
         s->recording = true; /* forces a full reset: it fills the empty slices of `data` */
         otel_span__reset(s);
@@ -123,7 +130,6 @@ static void push_foreign(otel_span_pool_t *pool, otel_span_t *first, otel_span_t
 
 void otel_span_pool__put(otel_span_t *span)
 {
-    otel_span__reset(span);
     otel_span_pool_t *pool = span->pool;
     if (pool == tls_pool) {
         span->next_free = pool->local;
@@ -139,12 +145,10 @@ void otel_span_pool__put_many(otel_span_t **spans, size_t count)
     size_t i = 0;
     while (i < count) {
         otel_span_t *first = spans[i];
-        otel_span__reset(first);
         otel_span_pool_t *pool = first->pool;
         otel_span_t *last = first;
         size_t j = i + 1;
         while (j < count && spans[j]->pool == pool) {
-            otel_span__reset(spans[j]);
             last->next_free = spans[j];
             last = spans[j];
             j++;

@@ -10,24 +10,31 @@
 
 typedef struct otel_span_pool otel_span_pool_t;
 
+/* otel_span_t.state: mutators hold LOCKED for the few instructions of one change; ENDED is final. */
+enum { OTEL_SPAN__OPEN = 0, OTEL_SPAN__LOCKED = 1, OTEL_SPAN__ENDED = 2 };
+
 /**
  * A span. `data` is what exporters read; the arrays behind it and every copied string live in
  * `arena` and in the retained arrays, all of which survive recycling through the pool.
+ *
+ * Layout: the first cache line holds what other threads touch (references, the pool links the export
+ * thread writes when it returns the span) and the immutable identity; `data` and the arrays are written
+ * by the span's users only, and only read by the export thread.
  */
 struct otel_span {
-    otel_span_data_t data;
-    otel_span_context_t context;
-    _Atomic uint32_t refs; /* the caller's handle, scopes, processors holding it */
-    bool recording;
-    bool ended;
-    bool status_final;
-    otel_tracer_t *tracer;
+    _Atomic uint32_t refs;  /* the caller's handle, otel_span_retain, scopes, processors holding it */
+    _Atomic uint8_t state;  /* OTEL_SPAN__OPEN / __LOCKED / __ENDED (see otel_span__lock in span.c) */
+    bool recording;         /* immutable while the span is live */
+    bool status_final;      /* under the lock */
     otel_span_pool_t *pool; /* the per-thread pool it returns to */
     otel_span_t *next_free; /* pool links */
+    otel_tracer_t *tracer;
+    otel_span_context_t context;
+    otel_span_data_t data;
     otel_attribute_t *attributes;
     uint32_t attribute_cap;
-    otel_span_event_t *events;
     uint32_t event_cap;
+    otel_span_event_t *events;
     otel_span_link_t *links;
     uint32_t link_cap;
     otel_arena_t arena;
@@ -62,8 +69,13 @@ static inline void otel_span__release(otel_span_t *span)
         otel_span_pool__put(span);
 }
 
-/* Processors. on_end receives a span with one reference that the processor now owns. */
+/*
+ * Processors. on_start (optional) sees every recording span right after it started, on the starting
+ * thread. on_end receives every recording span (sampled or RECORD_ONLY) with one reference that the
+ * processor now owns; the built-in processors export only sampled ones (otel_span__is_sampled).
+ */
 typedef struct otel_span_processor__vtable {
+    void (*on_start)(otel_span_processor_t *self, otel_span_t *span);
     void (*on_end)(otel_span_processor_t *self, otel_span_t *span);
     otel_status_t (*force_flush)(otel_span_processor_t *self, uint32_t timeout_ms);
     otel_status_t (*shutdown)(otel_span_processor_t *self, uint32_t timeout_ms);
@@ -75,6 +87,11 @@ struct otel_span_processor {
     const otel_span_processor__vtable_t *vt;
     _Atomic bool shut_down;
 };
+
+static inline bool otel_span__is_sampled(const otel_span_t *span)
+{
+    return (span->context.trace_flags & OTEL_TRACE_FLAGS_SAMPLED) != 0;
+}
 
 /** Calls exporter->shutdown (if any) and destroy (if any). */
 void otel_span_exporter__dispose(otel_span_exporter_t *exporter, uint32_t timeout_ms);
@@ -115,6 +132,7 @@ struct otel_tracer_provider {
     otel_span_limits_t limits;
     otel_span_processor_t *processors[OTEL_TRACER_PROVIDER_MAX_PROCESSORS];
     size_t processor_count;
+    bool has_on_start; /* some processor has an on_start hook */
     _Atomic bool shut_down;
     bool leak_on_destroy; /* an exporter outlived its shutdown timeout: spans may still point at us */
     pthread_mutex_t lock; /* tracers list */

@@ -50,6 +50,8 @@ otel_status_t otel_tracer_provider_create(const otel_tracer_provider_options_t *
     p->sampler = options->sampler;
     p->processor_count = options->processor_count;
     memcpy(p->processors, options->processors, sizeof(p->processors));
+    for (size_t i = 0; i < p->processor_count; i++)
+        p->has_on_start |= p->processors[i] != NULL && p->processors[i]->vt->on_start != NULL;
     p->limits = options->limits;
     pthread_mutex_init(&p->lock, NULL);
     p->resource =
