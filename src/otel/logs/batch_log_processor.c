@@ -22,12 +22,15 @@ typedef struct batch_processor {
 
     otel_mpsc_t queue; /* emitting threads -> export thread */
     _Alignas(64) atomic_bool wake_pending;
+    _Atomic size_t wake_at;        /* queued records that complete the batch being filled (the export thread sets it) */
     otel_log__counters_t counters; /* received is the queue's tail plus `rejected` */
     sem_t wake;                    /* to the export thread: a full batch, a flush, the stop */
 
-    /* Export thread only. */
+    /* Export thread only (`taken` is also read by stats): the batch being filled. Records move out of the queue
+     * into it as they come, so the queue keeps its whole capacity for new ones while a batch fills up. */
     const otel_log_record_data_t **batch;
     otel_log__record_t **owned;
+    _Atomic size_t taken;
 
     pthread_t thread;
     bool thread_started;
@@ -84,8 +87,8 @@ static otel_status_t batch_on_emit(otel_log_record_processor_t *self, otel_log__
      * most one post outstanding) within that many records of a full batch. */
     if ((pushed & b->wake_mask) == 0) {
         size_t size = pushed - atomic_load_explicit(&b->queue.head, memory_order_relaxed);
-        if (size >= b->options.max_export_batch_size && !atomic_load_explicit(&b->wake_pending, memory_order_relaxed) &&
-            !atomic_exchange(&b->wake_pending, true))
+        if (size >= atomic_load_explicit(&b->wake_at, memory_order_relaxed) &&
+            !atomic_load_explicit(&b->wake_pending, memory_order_relaxed) && !atomic_exchange(&b->wake_pending, true))
             sem_post(&b->wake);
     }
     return OTEL_OK;
@@ -97,14 +100,30 @@ static size_t queued(batch_processor_t *b)
     return atomic_load_explicit(&b->queue.tail, memory_order_acquire) - head;
 }
 
-/* Exports full batches while there are; with `force` (timer, flush, stop) also what was queued before the call.
- * Never a partial batch otherwise: under load every export call carries max_export_batch_size records. Export
- * thread only. */
+/* Exports the `n` records taken. */
+static void export_taken(batch_processor_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        b->batch[i] = &b->owned[i]->data;
+    ADD(export_calls, 1);
+    otel_status_t st = b->exporter.export_logs(b->exporter.self, b->batch, n);
+    if (st == OTEL_OK)
+        ADD(exported, n);
+    else
+        ADD(failed, n);
+    otel_log__record_free_many(b->owned, n);
+    atomic_store_explicit(&b->taken, 0, memory_order_relaxed);
+}
+
+/* Moves queued records into the batch and exports it each time it is full; with `force` (timer, flush, stop) also
+ * the partial batch holding what was queued before the call. Never a partial batch otherwise: under load every
+ * export call carries max_export_batch_size records. Export thread only. */
 static void drain(batch_processor_t *b, bool force)
 {
     size_t head = atomic_load_explicit(&b->queue.head, memory_order_relaxed);
     size_t forced_end = force ? atomic_load_explicit(&b->queue.tail, memory_order_acquire) : head;
     size_t max = b->options.max_export_batch_size;
+    size_t n = atomic_load_explicit(&b->taken, memory_order_relaxed);
     for (;;) {
         size_t tail = atomic_load_explicit(&b->queue.tail, memory_order_acquire);
         if (atomic_load_explicit(&b->abandon, memory_order_relaxed)) {
@@ -113,23 +132,25 @@ static void drain(batch_processor_t *b, bool force)
                 ADD(dropped, 1);
                 otel_log__record_free(r);
             }
+            ADD(dropped, n);
+            otel_log__record_free_many(b->owned, n);
+            atomic_store_explicit(&b->taken, 0, memory_order_relaxed);
             return;
         }
-        size_t n = tail - head >= max ? max : head < forced_end ? forced_end - head : 0;
-        if (n == 0)
-            return;
-        for (size_t i = 0; i < n; i++, head++) {
-            b->owned[i] = otel_mpsc__take(&b->queue, head);
-            b->batch[i] = &b->owned[i]->data;
+        for (; n < max && head < tail; n++, head++)
+            b->owned[n] = otel_mpsc__take(&b->queue, head);
+        atomic_store_explicit(&b->taken, n, memory_order_relaxed);
+        if (n == max || (force && n > 0 && head >= forced_end)) {
+            export_taken(b, n);
+            n = 0;
+            if (head >= forced_end)
+                force = false; /* what was queued before the call is out: from here on, full batches only */
+            continue;
         }
-        ADD(export_calls, 1);
-        otel_status_t st = b->exporter.export_logs(b->exporter.self, b->batch, n);
-        if (st == OTEL_OK)
-            ADD(exported, n);
-        else
-            ADD(failed, n);
-        otel_log__record_free_many(b->owned, n);
+        if (head >= tail)
+            break; /* the queue is empty: a partial batch waits for more records, the timer or a flush */
     }
+    atomic_store_explicit(&b->wake_at, max - n, memory_order_relaxed);
 }
 
 static void *export_thread(void *arg)
@@ -140,7 +161,7 @@ static void *export_thread(void *arg)
     uint64_t deadline = otel_time_monotonic_ns() + delay_ns;
     for (;;) {
         bool timer = false;
-        if (queued(b) < b->options.max_export_batch_size) {
+        if (queued(b) + atomic_load_explicit(&b->taken, memory_order_relaxed) < b->options.max_export_batch_size) {
             struct timespec ts = otel_deadline__from_ns(deadline);
             timer = sem_clockwait(&b->wake, CLOCK_MONOTONIC, &ts) != 0 && errno == ETIMEDOUT;
             atomic_store(&b->wake_pending, false);
@@ -248,6 +269,9 @@ static void batch_destroy(otel_log_record_processor_t *self)
         ADD(dropped, 1);
         otel_log__record_free(r);
     }
+    size_t taken = atomic_load(&b->taken); /* a batch being filled when the thread stopped early */
+    ADD(dropped, taken);
+    otel_log__record_free_many(b->owned, taken);
     if (b->exporter.destroy != NULL)
         b->exporter.destroy(b->exporter.self);
     sem_destroy(&b->wake);
@@ -259,7 +283,7 @@ static void batch_destroy(otel_log_record_processor_t *self)
 static void batch_get_stats(const otel_log_record_processor_t *self, otel_log_record_processor_stats_t *out)
 {
     batch_processor_t *b = (batch_processor_t *)self;
-    out->queue_size = queued(b);
+    out->queue_size = queued(b) + atomic_load_explicit(&b->taken, memory_order_relaxed);
     out->records_received = atomic_load_explicit(&b->queue.tail, memory_order_relaxed) +
                             atomic_load_explicit(&b->counters.rejected, memory_order_relaxed);
     out->records_dropped = atomic_load_explicit(&b->counters.dropped, memory_order_relaxed);
@@ -301,6 +325,7 @@ otel_status_t otel_batch_log_record_processor_create(const otel_batch_log_record
     while (step * 2 <= 64 && step * 2 <= o.max_export_batch_size)
         step *= 2;
     b->wake_mask = step - 1;
+    atomic_init(&b->wake_at, o.max_export_batch_size);
     b->options = o;
     b->exporter = exporter;
     b->base =

@@ -573,3 +573,46 @@ Test(logs_sdk, static_strings_are_referenced_and_values_still_copied)
     otel_log__record_free(m);
     otel_log__record_free(c);
 }
+
+/* Records that arrive while a flush exports wait for a full batch (or the next timer/flush): a flush does not turn
+ * the processor into exporting every record as it comes. */
+static otel_logger_t *reentrant_logger;
+static size_t reentrant_calls;
+
+static otel_status_t emit_during_export(void *self, const otel_log_record_data_t *const *records, size_t count)
+{
+    (void)self, (void)records, (void)count;
+    if (reentrant_calls++ == 0) {
+        for (int i = 0; i < 3; i++) {
+            otel_log_record_t rec = message("arrived during the export");
+            otel_logger_emit(reentrant_logger, &rec);
+        }
+    }
+    return OTEL_OK;
+}
+
+Test(logs_sdk, records_arriving_during_a_flush_wait_for_a_full_batch)
+{
+    otel_batch_log_record_processor_options_t o = {
+        .max_queue_size = 64, .schedule_delay_ms = 60000, .export_timeout_ms = 1000, .max_export_batch_size = 16};
+    otel_log_record_processor_t *proc;
+    otel_log_record_exporter_t exp = {.export_logs = emit_during_export};
+    cr_assert_eq(otel_batch_log_record_processor_create(&o, exp, &proc), OTEL_OK);
+    otel_logger_provider_t *p;
+    otel_logger_provider_create(NULL, NULL, proc, &p);
+    reentrant_logger = otel_logger_provider_get_logger(p, &scope);
+    for (int i = 0; i < 5; i++) {
+        otel_log_record_t rec = message("before");
+        otel_logger_emit(reentrant_logger, &rec);
+    }
+    cr_assert_eq(otel_logger_provider_force_flush(p, 5000), OTEL_OK);
+    otel_log_record_processor_stats_t st;
+    otel_logger_provider_get_stats(p, &st);
+    cr_assert_eq(st.export_calls, 1, "the flush exported the 5, not the 3 that came during it");
+    cr_assert_eq(st.queue_size, 3);
+    cr_assert_eq(otel_logger_provider_shutdown(p, 5000), OTEL_OK);
+    otel_logger_provider_get_stats(p, &st);
+    cr_assert_eq(st.records_exported, 8);
+    cr_assert_eq(st.export_calls, 2);
+    otel_logger_provider_destroy(p);
+}
