@@ -42,6 +42,12 @@ typedef struct otel_log_record {
     otel_str_t event_name; /* set for events, empty otherwise */
     /** The span the record belongs to; NULL means the thread's current span (otel_context_current()). */
     const otel_span_context_t *span_context;
+    /**
+     * true: the attribute keys (of `attributes` and `body_map`), `severity_text` and `event_name` outlive the
+     * provider (string literals, typically), so the SDK keeps the pointers instead of copying them. Values are
+     * copied either way. Saves a copy per key on hot paths that emit the same record shape every time.
+     */
+    bool static_strings;
 } otel_log_record_t;
 
 /**

@@ -180,6 +180,13 @@ OTEL_API void otel_bound_record_int64(otel_bound_instrument_t *bound, int64_t va
 OTEL_API void otel_bound_record_double(otel_bound_instrument_t *bound, double value);
 
 /**
+ * Until called again with 0, exemplars recorded on this thread take `time_unix_ns` as their timestamp instead of
+ * reading the clock once per exemplar: for a caller recording several measurements it has just timed (e.g. a
+ * request's metrics at its end). Thread-local; the measurements themselves are unaffected.
+ */
+OTEL_API void otel_metrics_set_exemplar_time(uint64_t time_unix_ns);
+
+/**
  * Reports one observation from an observable callback (use only inside the callback). ObservableCounter and
  * ObservableUpDownCounter take the current total; ObservableGauge the current value. Observing the same
  * attribute set twice in one callback keeps the last value.

@@ -39,6 +39,18 @@ static void put_uint(out_t *o, uint64_t v)
 static void put_escaped(out_t *o, h2o_iovec_t s)
 {
     char esc[1024];
+    /* Most methods and paths need no escaping: copy them directly (the same bytes api_log_escape would give, which
+     * keeps at most sizeof(esc) - 6 of them). */
+    if (s.len <= sizeof(esc) - 7) {
+        size_t i = 0;
+        while (i < s.len && (unsigned char)s.base[i] >= 0x20 && (unsigned char)s.base[i] < 0x7f && s.base[i] != '"' &&
+               s.base[i] != '\\')
+            i++;
+        if (i == s.len) {
+            put(o, s.base, s.len);
+            return;
+        }
+    }
     put(o, esc, api_log_escape(esc, sizeof(esc), s.base, s.len));
 }
 

@@ -7,6 +7,10 @@
 const char *const api_tel_method_names[API_TEL_METHODS] = {"GET",     "HEAD",    "POST",  "PUT",   "DELETE",
                                                            "CONNECT", "OPTIONS", "TRACE", "PATCH", "_OTHER"};
 
+const otel_str_t api_tel_method_strs[API_TEL_METHODS] = {{"GET", 3},    {"HEAD", 4},    {"POST", 4},    {"PUT", 3},
+                                                         {"DELETE", 6}, {"CONNECT", 7}, {"OPTIONS", 7}, {"TRACE", 5},
+                                                         {"PATCH", 5},  {"_OTHER", 6}};
+
 int api_tel_method_index(h2o_iovec_t m)
 {
     /* Case-sensitive, as the conventions say: "get" is _OTHER. */
@@ -48,4 +52,9 @@ const char *api_tel_protocol_version(int version)
     default:
         return version >= 0x200 ? "2" : "1.1";
     }
+}
+
+otel_str_t api_tel_protocol_version_str(int version)
+{
+    return version >= 0x200 ? (otel_str_t){"2", 1} : version == 0x100 ? (otel_str_t){"1.0", 3} : (otel_str_t){"1.1", 3};
 }

@@ -157,15 +157,25 @@ void api_log_raw(api_log_level_t level, const char *msg, const char *fields, siz
         return;
     char line[4096], when[40];
     format_time(when, sizeof(when));
-    const char *parts[] = {
-        "{\"time\":\"", when, "\",\"level\":\"", api_log_level_name(level), "\",\"msg\":\"", msg, "\""};
+    /* This runs for every access-log line: lengths of the constant parts are known, not measured. */
+    struct part {
+        const char *ptr;
+        size_t len;
+    };
+    const size_t level_len = strlen(api_log_level_name(level));
+    const struct part parts[] = {{"{\"time\":\"", 9},
+                                 {when, strlen(when)},
+                                 {"\",\"level\":\"", 11},
+                                 {api_log_level_name(level), level_len},
+                                 {"\",\"msg\":\"", 9},
+                                 {msg, strlen(msg)},
+                                 {"\"", 1}};
     size_t n = 0;
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        size_t l = strlen(parts[i]);
-        if (n + l >= sizeof(line))
+        if (n + parts[i].len >= sizeof(line))
             return;
-        memcpy(line + n, parts[i], l);
-        n += l;
+        memcpy(line + n, parts[i].ptr, parts[i].len);
+        n += parts[i].len;
     }
     if (n + fields_len + 3 >= sizeof(line))
         return;

@@ -15,6 +15,7 @@
 #include "delay.h"
 #include "log.h"
 #include "routes.h"
+#include "telemetry.h"
 #include "worker_pool.h"
 
 enum control_kind { CONTROL_DRAIN, CONTROL_STOP };
@@ -79,6 +80,7 @@ api_server_t *api_server_create(const api_config_t *cfg, char *err, size_t errle
     h2o_hostconf_t *host = h2o_config_register_host(&s->globalconf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *root = h2o_config_register_path(host, "/", 0);
     api_router_register(root, s);
+    api_telemetry_register(root); /* the middleware's finishing step, run by h2o as each request is disposed of */
     /* h2o answers an oversized body before routing, on the host's fallback path: filter both. */
     api_error_filter_register(root);
     api_error_filter_register(&host->fallback_path);

@@ -38,6 +38,14 @@ bool api_telemetry_enabled(void);
 int api_telemetry_handle(h2o_req_t *req, int route_index, int (*handler)(h2o_req_t *req, api_thread_t *t),
                          api_thread_t *t);
 
+/**
+ * Registers the middleware's finishing step (span end, metrics, log record) as an h2o logger of `pathconf`: h2o runs
+ * it when it disposes of each request, so the per-request state lives in the request pool (no malloc). Call after
+ * api_telemetry_init, for the (at most two) pathconfs whose requests go through api_telemetry_handle; requests on
+ * other paths finish through a dispose callback instead. No-op when telemetry is disabled. Start-up only.
+ */
+void api_telemetry_register(h2o_pathconf_t *pathconf);
+
 /** Per-request telemetry state (in the request's pool). Opaque to routes. */
 typedef struct api_req_telemetry api_req_telemetry_t;
 

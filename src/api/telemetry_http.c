@@ -13,8 +13,10 @@ _Thread_local const api_tel_route_t *api_tel__sampling_route;
 struct api_req_telemetry {
     h2o_req_t *req;
     const api_tel_route_t *route;
-    otel_span_t *span;       /* NULL when the route is not traced */
+    otel_span_t *span;       /* NULL when the route is not traced, and once the span ended */
     otel_span_context_t ctx; /* the server span's context */
+    bool traced;             /* a server span was started (ctx is its context, also after it ended) */
+    bool finished;           /* the finishing step ran */
     uint64_t start_ns;
     int method;
 };
@@ -48,15 +50,30 @@ size_t api_telemetry_parent_tracestate(h2o_req_t *req, char *out, size_t cap)
     return n;
 }
 
+/* Lower-case hex of `len` bytes, two digits per table lookup (otel_hex_encode goes digit by digit). */
+static void hex_pairs(const uint8_t *bytes, size_t len, char *out)
+{
+    static const char pairs[513] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+                                   "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+                                   "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+                                   "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+                                   "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+                                   "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+                                   "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+                                   "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    for (size_t i = 0; i < len; i++)
+        memcpy(out + 2 * i, pairs + 2 * bytes[i], 2);
+}
+
 size_t api_telemetry_log_ids(h2o_req_t *req, char *out, size_t cap)
 {
     api_req_telemetry_t *rt = api_telemetry_of(req);
-    if (rt == NULL || rt->span == NULL || cap < 80)
+    if (rt == NULL || !rt->traced || cap < 80)
         return 0;
     memcpy(out, ",\"trace_id\":\"", 13);
-    otel_hex_encode(rt->ctx.trace_id.bytes, 16, out + 13);
+    hex_pairs(rt->ctx.trace_id.bytes, 16, out + 13);
     memcpy(out + 45, "\",\"span_id\":\"", 13);
-    otel_hex_encode(rt->ctx.span_id.bytes, 8, out + 58);
+    hex_pairs(rt->ctx.span_id.bytes, 8, out + 58);
     out[74] = '"';
     return 75;
 }
@@ -169,24 +186,29 @@ static otel_bound_instrument_t *bound_series(api_tel_bound_slot_t *slot, otel_in
     return b;
 }
 
-static void record_metrics(api_req_telemetry_t *rt, h2o_req_t *req, int status, otel_str_t status_text, uint64_t end_ns)
+/* The attributes of the request's duration and body-size points (at most 6). */
+static size_t metric_attributes(otel_attribute_t *a, const api_req_telemetry_t *rt, const h2o_req_t *req, int status,
+                                otel_str_t status_text)
 {
-    const api_tel_route_t *r = rt->route;
-    otel_attribute_t a[6];
     size_t n = 0;
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("http.request.method"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_method_names[rt->method])}};
+    a[n++] = (otel_attribute_t){OTEL_STR("http.request.method"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_method_strs[rt->method]}};
     a[n++] = OTEL_ATTR_STR("url.scheme", "http");
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("network.protocol.version"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_protocol_version(req->version))}};
-    if (r->route.len > 0)
-        a[n++] = (otel_attribute_t){OTEL_STR("http.route"), {.type = OTEL_VALUE_STRING, .u.string = r->route}};
+    a[n++] = (otel_attribute_t){OTEL_STR("network.protocol.version"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_protocol_version_str(req->version)}};
+    if (rt->route->route.len > 0)
+        a[n++] = (otel_attribute_t){OTEL_STR("http.route"), {.type = OTEL_VALUE_STRING, .u.string = rt->route->route}};
     if (status > 0)
         a[n++] = OTEL_ATTR_INT("http.response.status_code", status);
     if (status >= 500 || status <= 0)
         a[n++] = (otel_attribute_t){OTEL_STR("error.type"), {.type = OTEL_VALUE_STRING, .u.string = status_text}};
+    return n;
+}
+
+static void record_metrics(api_req_telemetry_t *rt, h2o_req_t *req, int status, otel_str_t status_text, uint64_t end_ns)
+{
+    const api_tel_route_t *r = rt->route;
+    otel_attribute_t a[6];
     double seconds = (double)(end_ns - rt->start_ns) / 1e9;
     int64_t req_bytes = (int64_t)req->entity.len;
     int64_t resp_bytes = (int64_t)(req->res.content_length != SIZE_MAX ? req->res.content_length : req->bytes_sent);
@@ -194,10 +216,22 @@ static void record_metrics(api_req_telemetry_t *rt, h2o_req_t *req, int status, 
     api_tel_route_t *rw = (api_tel_route_t *)r;
     if (slot >= 0) {
         int p = protocol_slot(req->version);
-        otel_bound_record_double(bound_series(&rw->duration[rt->method][slot][p], api_tel.duration, a, n), seconds);
-        otel_bound_record_int64(bound_series(&rw->req_size[rt->method][slot][p], api_tel.req_size, a, n), req_bytes);
-        otel_bound_record_int64(bound_series(&rw->resp_size[rt->method][slot][p], api_tel.resp_size, a, n), resp_bytes);
+        api_tel_bound_slot_t *sd = &rw->duration[rt->method][slot][p], *sq = &rw->req_size[rt->method][slot][p],
+                             *ss = &rw->resp_size[rt->method][slot][p];
+        otel_bound_instrument_t *bd = atomic_load_explicit(sd, memory_order_acquire);
+        otel_bound_instrument_t *bq = atomic_load_explicit(sq, memory_order_acquire);
+        otel_bound_instrument_t *bs = atomic_load_explicit(ss, memory_order_acquire);
+        if (bd == NULL || bq == NULL || bs == NULL) { /* first request of this combination: the attributes, once */
+            size_t n = metric_attributes(a, rt, req, status, status_text);
+            bd = bound_series(sd, api_tel.duration, a, n);
+            bq = bound_series(sq, api_tel.req_size, a, n);
+            bs = bound_series(ss, api_tel.resp_size, a, n);
+        }
+        otel_bound_record_double(bd, seconds);
+        otel_bound_record_int64(bq, req_bytes);
+        otel_bound_record_int64(bs, resp_bytes);
     } else {
+        size_t n = metric_attributes(a, rt, req, status, status_text);
         otel_instrument_record_double(api_tel.duration, seconds, a, n);
         otel_instrument_record_int64(api_tel.req_size, req_bytes, a, n);
         otel_instrument_record_int64(api_tel.resp_size, resp_bytes, a, n);
@@ -238,17 +272,18 @@ static void emit_log(api_req_telemetry_t *rt, h2o_req_t *req, int status, uint64
         .attribute_count = rt->route->route.len > 0 ? 5 : 4,
         .event_name = OTEL_STR("http.server.request"),
         .span_context = rt->span != NULL ? &rt->ctx : &no_span,
+        .static_strings = true, /* keys, severity text and event name are literals: referenced, not copied */
     };
     otel_logger_emit(api_tel.logger, &rec);
 }
 
 /* Runs when h2o disposes of the request (after the response went out): one clock read for the end edge. */
-static void on_dispose(void *p)
+static void finish(api_req_telemetry_t *rt)
 {
-    api_req_telemetry_t *rt = p;
     h2o_req_t *req = rt->req;
-    if (!api_tel.enabled)
+    if (rt->finished || !api_tel.enabled)
         return;
+    rt->finished = true;
     uint64_t end_ns = otel_time_now_ns();
     int status = req->res.status;
     char buf[4];
@@ -266,8 +301,11 @@ static void on_dispose(void *p)
         }
         otel_span_scope_begin(&scope, rt->span); /* exemplars and the log record see the span */
     }
-    if (rt->route->metrics)
+    if (rt->route->metrics) {
+        otel_metrics_set_exemplar_time(end_ns); /* the exemplars share the end timestamp: no clock read each */
         record_metrics(rt, req, status, status_text, end_ns);
+        otel_metrics_set_exemplar_time(0);
+    }
     emit_log(rt, req, status, end_ns);
     if (rt->span != NULL) {
         otel_span_scope_end(&scope);
@@ -276,9 +314,49 @@ static void on_dispose(void *p)
     }
 }
 
-/* Dotted quad into out (16 bytes): inet_ntop goes through sprintf, ~1.7k instructions per request. */
-static void format_ipv4(const uint8_t a[4], char *out)
+/* The finishing step as an h2o logger: h2o calls the loggers of the request's path when it disposes of the request,
+ * before clearing its pool. Unlike a dispose callback (h2o_mem_alloc_shared), the state then lives in the request
+ * pool: no malloc and free per request. */
+static h2o_pathconf_t *finishing_paths[2];
+
+static void finish_logged(h2o_logger_t *self, h2o_req_t *req)
 {
+    (void)self;
+    api_req_telemetry_t *rt = api_telemetry_of(req);
+    if (rt != NULL)
+        finish(rt);
+}
+
+/* The dispose-callback form, for a request whose path has no finishing logger. */
+static void finish_disposed(void *p)
+{
+    finish(p);
+}
+
+void api_telemetry_register(h2o_pathconf_t *pathconf)
+{
+    if (!api_tel.enabled)
+        return; /* nothing to finish: no logger call per request */
+    for (size_t i = 0; i < sizeof(finishing_paths) / sizeof(finishing_paths[0]); i++) {
+        if (finishing_paths[i] == NULL) {
+            finishing_paths[i] = pathconf;
+            h2o_logger_t *logger = h2o_create_logger(pathconf, sizeof(*logger));
+            logger->log_access = finish_logged;
+            return;
+        }
+    }
+}
+
+static bool finished_by_logger(const h2o_req_t *req)
+{
+    return req->pathconf != NULL && (req->pathconf == finishing_paths[0] || req->pathconf == finishing_paths[1]);
+}
+
+/* Dotted quad into out (16 bytes), NUL-terminated; returns its length. inet_ntop goes through sprintf, ~1.7k
+ * instructions per request. */
+static size_t format_ipv4(const uint8_t a[4], char *out)
+{
+    char *start = out;
     for (int i = 0; i < 4; i++) {
         unsigned v = a[i];
         if (v >= 100)
@@ -288,6 +366,7 @@ static void format_ipv4(const uint8_t a[4], char *out)
         *out++ = (char)('0' + v % 10);
         *out++ = i < 3 ? '.' : '\0';
     }
+    return (size_t)(out - start) - 1;
 }
 
 static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, api_thread_t *t)
@@ -305,9 +384,8 @@ static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, a
     otel_attribute_t a[12 + API_TEL_MAX_EXTRA_ATTRS];
     size_t n = 0;
     size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("http.request.method"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_method_names[rt->method])}};
+    a[n++] = (otel_attribute_t){OTEL_STR("http.request.method"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_method_strs[rt->method]}};
     if (rt->method == API_TEL_METHOD_OTHER)
         a[n++] = (otel_attribute_t){OTEL_STR("http.request.method_original"),
                                     {.type = OTEL_VALUE_STRING, .u.string = {req->method.base, req->method.len}}};
@@ -333,18 +411,19 @@ static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, a
         (otel_attribute_t){OTEL_STR("server.address"), {.type = OTEL_VALUE_STRING, .u.string = {host.base, host_len}}};
     a[n++] = OTEL_ATTR_INT("server.port", t->server->bound_port);
     char peer[INET6_ADDRSTRLEN] = "";
+    size_t peer_len = 0;
     struct sockaddr_storage ss;
     socklen_t sl = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss); /* cached per connection */
     if (sl != 0 && ss.ss_family == AF_INET)
-        format_ipv4((const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr, peer);
-    else if (sl != 0 && ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, peer, sizeof(peer));
-    if (peer[0] != '\0')
-        a[n++] = (otel_attribute_t){OTEL_STR("client.address"),
-                                    {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(peer)}};
-    a[n++] = (otel_attribute_t){
-        OTEL_STR("network.protocol.version"),
-        {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(api_tel_protocol_version(req->version))}};
+        peer_len = format_ipv4((const uint8_t *)&((struct sockaddr_in *)&ss)->sin_addr, peer);
+    else if (sl != 0 && ss.ss_family == AF_INET6 &&
+             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, peer, sizeof(peer)) != NULL)
+        peer_len = strlen(peer);
+    if (peer_len > 0)
+        a[n++] =
+            (otel_attribute_t){OTEL_STR("client.address"), {.type = OTEL_VALUE_STRING, .u.string = {peer, peer_len}}};
+    a[n++] = (otel_attribute_t){OTEL_STR("network.protocol.version"),
+                                {.type = OTEL_VALUE_STRING, .u.string = api_tel_protocol_version_str(req->version)}};
     ssize_t ua = h2o_find_header(&req->headers, H2O_TOKEN_USER_AGENT, -1);
     if (ua >= 0)
         a[n++] =
@@ -370,7 +449,8 @@ int api_telemetry_handle(h2o_req_t *req, int route_index, int (*handler)(h2o_req
     const api_tel_route_t *r = &api_tel.routes[route_index >= 0 ? (size_t)route_index : api_route_count];
     if (!r->trace && !r->metrics)
         return handler(req, t); /* switched off: no state, no clock read, nothing emitted */
-    api_req_telemetry_t *rt = h2o_mem_alloc_shared(&req->pool, sizeof(*rt), on_dispose);
+    api_req_telemetry_t *rt = finished_by_logger(req) ? h2o_mem_alloc_pool(&req->pool, sizeof(*rt))
+                                                      : h2o_mem_alloc_shared(&req->pool, sizeof(*rt), finish_disposed);
     *rt = (api_req_telemetry_t){
         .req = req, .route = r, .start_ns = otel_time_now_ns(), .method = api_tel_method_index(req->method)};
     h2o_vector_reserve(&req->pool, &req->env, req->env.size + 2);
@@ -382,6 +462,7 @@ int api_telemetry_handle(h2o_req_t *req, int route_index, int (*handler)(h2o_req
         return handler(req, t);
     rt->span = start_server_span(rt, req, t);
     rt->ctx = otel_span_get_context(rt->span);
+    rt->traced = true;
     otel_span_scope_t scope;
     otel_span_scope_begin(&scope, rt->span);
     int rc = handler(req, t);

@@ -11,6 +11,8 @@
 #define API_TEL_METHODS 10
 #define API_TEL_METHOD_OTHER (API_TEL_METHODS - 1)
 extern const char *const api_tel_method_names[API_TEL_METHODS];
+/** The same names as strings with their lengths (no strlen on the request path). */
+extern const otel_str_t api_tel_method_strs[API_TEL_METHODS];
 /* Response status codes that get pre-bound series; others take the unbound path. */
 #define API_TEL_STATUS_SLOTS 21
 
@@ -22,6 +24,8 @@ int api_tel_status_slot(int status);
 otel_str_t api_tel_status_text(int status, char out[4]);
 /** "1.1", "2", "1.0" for h2o's version number. */
 const char *api_tel_protocol_version(int version);
+/** api_tel_protocol_version as a string with its length. */
+otel_str_t api_tel_protocol_version_str(int version);
 
 typedef _Atomic(otel_bound_instrument_t *) api_tel_bound_slot_t;
 

@@ -74,6 +74,15 @@ Test(telemetry_http, server_span_follows_the_semantic_conventions)
         cr_assert(str_eq(rec, "spanId", json_string_value(json_object_get(s, "spanId"))));
         cr_assert_str_eq(attr_str(rec, "http.response.status_code"), "200");
         cr_assert(str_eq(json_object_get(rec, "body"), "stringValue", "request"));
+        /* Every field of the record (its keys and names are referenced, not copied, by the SDK). */
+        cr_assert(str_eq(rec, "eventName", "http.server.request"), "%s", json_dumps(rec, 0));
+        cr_assert(str_eq(rec, "severityText", "INFO"));
+        cr_assert_eq(json_integer_value(json_object_get(rec, "severityNumber")), 9);
+        cr_assert_str_eq(attr_str(rec, "http.request.method"), "GET");
+        cr_assert_str_eq(attr_str(rec, "http.route"), "/api/v1/dummy/");
+        json_t *d = json_object_get(json_object_get(rec, "attributes"), "http.server.request.duration");
+        cr_assert(json_is_real(d) && json_real_value(d) > 0 && json_real_value(d) < 10, "duration in seconds");
+        cr_assert_eq(json_object_size(json_object_get(rec, "attributes")), 5);
     }
     cr_assert_eq(n, 1, "one log record for the request: %s", json_dumps(c.records, 0));
     capture_free(&c);
@@ -357,5 +366,35 @@ Test(telemetry_http, route_sample_ratio_applies_to_new_traces_only)
     }
     cr_assert_eq(children, 20, "every request with a sampled parent is traced");
     cr_assert(roots >= 60 && roots <= 140, "about half of 200 new traces kept, got %zu", roots);
+    capture_free(&c);
+}
+
+/* A client that leaves before the answer: the request is still finished (span ended, active requests back to 0, one
+ * log record), as h2o disposes of it. */
+Test(telemetry_http, a_request_whose_client_left_is_still_finished)
+{
+    static const char slow[] = "service:\n  dummy:\n    delay_min_ms: 300\n    delay_max_ms: 300\n";
+    capture_t c;
+    CAPTURE_START(&c, slow, );
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {
+        .sin_family = AF_INET, .sin_port = htons((uint16_t)c.svc.port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+    static const char get[] = "GET /api/v1/dummy/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    cr_assert_eq(send(fd, get, sizeof(get) - 1, MSG_NOSIGNAL), (ssize_t)(sizeof(get) - 1));
+    struct timespec ts = {0, 50000000L}; /* the request is being handled (waiting on its delay) */
+    nanosleep(&ts, NULL);
+    close(fd);
+    ts.tv_nsec = 600000000L; /* past the delay */
+    nanosleep(&ts, NULL);
+    capture_stop(&c);
+    json_t *s = find_span(&c, "GET /api/v1/dummy/", NULL);
+    cr_assert(s != NULL, "the span ended; spans: %s", json_dumps(c.spans, 0));
+    cr_assert_eq(point_int(FIND_POINT(&c, "http.server.active_requests", "http.request.method", "GET", )), 0);
+    cr_assert_eq(point_int(FIND_POINT(&c, "h2otel.requests", "http.route", "/api/v1/dummy/", )), 1);
+    size_t n = 0, i;
+    json_t *rec;
+    json_array_foreach(c.records, i, rec) n += str_eq(json_object_get(rec, "attributes"), "url.path", "/api/v1/dummy/");
+    cr_assert_eq(n, 1, "one log record: %s", json_dumps(c.records, 0));
     capture_free(&c);
 }

@@ -92,7 +92,8 @@ otel_logger_t *otel_logger_provider_get_logger(otel_logger_provider_t *p, const 
                 *dst[i] = (otel_str_t){q, src[i].len};
                 q += (src[i].len + 8) & ~(size_t)7;
             }
-            l->scope.attributes = otel_log__attributes_copy(&q, scope->attributes, attr_count, UINT32_MAX);
+            otel_log__bump_t b = {q, (char *)l + size, false};
+            l->scope.attributes = otel_log__attributes_copy(&b, scope->attributes, attr_count, UINT32_MAX);
             l->scope.attribute_count = attr_count;
             l->provider = p;
             l->next = p->loggers;

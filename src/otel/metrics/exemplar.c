@@ -2,6 +2,7 @@
 /* Exemplar reservoirs: bucket-aligned for explicit histograms (last measurement per bucket), fixed-size
  * reservoir sampling for the others. Writers never wait: a slot being written by another thread is skipped. */
 #include <string.h>
+#include "common/span_context_internal.h"
 #include "metrics/metrics_internal.h"
 
 uint32_t otel_metrics__exemplar_slot_count(const otel_instrument_t *inst)
@@ -12,6 +13,14 @@ uint32_t otel_metrics__exemplar_slot_count(const otel_instrument_t *inst)
     if (inst->agg == OTEL_METRICS__AGG_HISTOGRAM)
         return (uint32_t)inst->bound_count + 1;
     return inst->meter->provider->opts.exemplar_reservoir_size;
+}
+
+/* The caller's timestamp for this thread's exemplars (0: read the clock). */
+static _Thread_local uint64_t exemplar_time;
+
+void otel_metrics_set_exemplar_time(uint64_t time_unix_ns)
+{
+    exemplar_time = time_unix_ns;
 }
 
 void otel_metrics__exemplar_offer(otel_metric_series_t *s, otel_number_t value, int bucket,
@@ -38,9 +47,9 @@ void otel_metrics__exemplar_offer(otel_metric_series_t *s, otel_number_t value, 
     if (atomic_exchange_explicit(&slot->busy, 1, memory_order_acquire) != 0)
         return;
     otel_exemplar_t *e = &slot->exemplar;
-    e->time_ns = otel_time_now_ns();
+    e->time_ns = exemplar_time != 0 ? exemplar_time : otel_time_now_ns();
     e->value = value;
-    if (ctx != NULL && otel_span_context_is_valid(ctx)) {
+    if (ctx != NULL && otel_span_context__valid(ctx)) {
         e->trace_id = ctx->trace_id;
         e->span_id = ctx->span_id;
     } else {

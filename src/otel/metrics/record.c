@@ -194,8 +194,10 @@ void otel_bound_record_int64(otel_bound_instrument_t *bound, int64_t value)
     if (bound == NULL)
         return;
     const otel_instrument_t *inst = bound->instrument;
-    /* the commonest hot-path call, an int counter add, without the general dispatch */
-    if (__builtin_expect(inst->agg == OTEL_METRICS__AGG_SUM && inst->value_type == OTEL_NUMBER_INT64 && value >= 0,
+    /* the commonest hot-path calls, an int counter add (or an up-down counter's, which may be negative), without the
+     * general dispatch */
+    if (__builtin_expect(inst->agg == OTEL_METRICS__AGG_SUM && inst->value_type == OTEL_NUMBER_INT64 &&
+                             (value >= 0 || inst->kind != OTEL_INSTRUMENT_COUNTER),
                          1)) {
         atomic_fetch_add_explicit((_Atomic uint64_t *)my_cell(bound), (uint64_t)value, memory_order_relaxed);
         if (inst->exemplar_filter != OTEL_EXEMPLAR_FILTER_ALWAYS_OFF)

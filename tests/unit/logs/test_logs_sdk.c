@@ -13,6 +13,7 @@
 typedef struct capture {
     pthread_mutex_t lock;
     size_t records, calls;
+    size_t smallest; /* fewest records in one export call */
     char last_body[128];
     char last_attr_key[64];
     otel_trace_id_t last_trace_id;
@@ -33,6 +34,8 @@ static otel_status_t capture_export(void *self, const otel_log_record_data_t *co
     pthread_mutex_lock(&c->lock);
     c->records += count;
     c->calls++;
+    if (c->smallest == 0 || count < c->smallest)
+        c->smallest = count;
     const otel_log_record_data_t *r = records[count - 1];
     if (r->body.type == OTEL_VALUE_STRING)
         snprintf(c->last_body, sizeof(c->last_body), "%.*s", (int)r->body.u.string.len, r->body.u.string.ptr);
@@ -376,4 +379,240 @@ Test(logs_sdk, shutdown_is_bounded_and_counts_what_it_could_not_export)
     cr_assert_lt(took_ms, 1500, "shutdown + destroy took %llu ms", (unsigned long long)took_ms);
     cr_assert_lt(cap.records, 40);
     cr_assert(cap.destroyed);
+}
+
+Test(logs_sdk, under_load_only_full_batches_are_exported_until_the_timer_or_a_flush)
+{
+    capture_t cap;
+    otel_log_record_exporter_t exp = capture_exporter(&cap);
+    cap.delay_ms = 20; /* records keep arriving while a batch is exported */
+    otel_batch_log_record_processor_options_t o = {
+        .max_queue_size = 2048, .schedule_delay_ms = 60000, .export_timeout_ms = 1000, .max_export_batch_size = 100};
+    otel_log_record_processor_t *proc;
+    otel_batch_log_record_processor_create(&o, exp, &proc);
+    otel_logger_provider_t *p;
+    otel_logger_provider_create(NULL, NULL, proc, &p);
+    otel_logger_t *l = otel_logger_provider_get_logger(p, &scope);
+    for (int i = 0; i < 1050; i++) {
+        otel_log_record_t rec = message("x");
+        cr_assert_eq(otel_logger_emit(l, &rec), OTEL_OK);
+    }
+    for (int i = 0; i < 300 && cap.calls < 10; i++) {
+        struct timespec ts = {0, 10000000L};
+        nanosleep(&ts, NULL);
+    }
+    struct timespec settle = {0, 100000000L}; /* a partial batch would be exported within this */
+    nanosleep(&settle, NULL);
+    pthread_mutex_lock(&cap.lock);
+    cr_assert_eq(cap.calls, 10, "ten full batches, not the 50 left over (%zu calls)", cap.calls);
+    cr_assert_eq(cap.smallest, 100);
+    pthread_mutex_unlock(&cap.lock);
+    otel_log_record_processor_stats_t st;
+    otel_logger_provider_get_stats(p, &st);
+    cr_assert_eq(st.queue_size, 50);
+    cr_assert_eq(otel_logger_provider_force_flush(p, 5000), OTEL_OK);
+    cr_assert_eq(cap.calls, 11);
+    cr_assert_eq(cap.records, 1050);
+    cr_assert_eq(cap.smallest, 50, "the flush exports the rest in one call");
+    otel_logger_provider_get_stats(p, &st);
+    cr_assert_eq(st.records_received, 1050);
+    cr_assert_eq(st.queue_size, 0);
+    otel_logger_provider_destroy(p);
+}
+
+Test(logs_sdk, a_record_too_large_for_a_pool_block_is_copied_whole)
+{
+    static char big[3 * OTEL_LOG__BLOCK_SIZE];
+    memset(big, 'v', sizeof(big));
+    otel_attribute_t attrs[2] = {OTEL_ATTR_STR("small", "s"), OTEL_ATTR_STRN("big", big, sizeof(big))};
+    otel_log_record_t in = message("body");
+    in.attributes = attrs;
+    in.attribute_count = 2;
+    in.event_name = OTEL_STR("an.event");
+    otel_log_record_limits_t limits = {128, UINT32_MAX};
+    otel_log__record_t *r = otel_log__record_copy(&in, &limits, NULL, &scope);
+    cr_assert_not_null(r);
+    cr_assert_null(r->pool, "a heap block of its own");
+    cr_assert_eq(r->data.attribute_count, 2);
+    cr_assert_eq(r->data.attributes[1].value.u.string.len, sizeof(big));
+    cr_assert_eq(memcmp(r->data.attributes[1].value.u.string.ptr, big, sizeof(big)), 0);
+    cr_assert_eq(r->data.attributes[0].value.u.string.ptr[0], 's');
+    cr_assert_eq(r->data.event_name.len, 8);
+    cr_assert_eq(memcmp(r->data.body.u.string.ptr, "body", 4), 0);
+    otel_log__record_t *small = otel_log__record_copy(&in, &(otel_log_record_limits_t){1, UINT32_MAX}, NULL, &scope);
+    cr_assert_not_null(small->pool, "one small attribute fits a pool block");
+    cr_assert_eq(small->data.dropped_attributes_count, 1);
+    otel_log__record_t *both[2] = {r, small};
+    otel_log__record_free_many(both, 2);
+}
+
+Test(logs_sdk, every_value_type_survives_the_copy)
+{
+    static const bool bools[] = {true, false, true};
+    static const int64_t ints[] = {-1, 2};
+    static const double doubles[] = {0.5};
+    otel_attribute_t attrs[] = {
+        OTEL_ATTR_BOOL("b", true),
+        OTEL_ATTR_DOUBLE("d", 2.5),
+        {OTEL_STR("sa"),
+         {.type = OTEL_VALUE_STRING_ARRAY, .u.strings = {(const otel_str_t[]){OTEL_STR("a"), OTEL_STR("bc")}, 2}}},
+        {OTEL_STR("ba"), {.type = OTEL_VALUE_BOOL_ARRAY, .u.bools = {bools, 3}}},
+        {OTEL_STR("ia"), {.type = OTEL_VALUE_INT64_ARRAY, .u.int64s = {ints, 2}}},
+        {OTEL_STR("da"), {.type = OTEL_VALUE_DOUBLE_ARRAY, .u.doubles = {doubles, 1}}},
+    };
+    otel_log_record_t in = message("m");
+    in.attributes = attrs;
+    in.attribute_count = sizeof(attrs) / sizeof(attrs[0]);
+    otel_log_record_limits_t limits = {128, 1};
+    otel_log__record_t *r = otel_log__record_copy(&in, &limits, NULL, &scope);
+    const otel_attribute_t *a = r->data.attributes;
+    cr_assert(a[0].value.u.boolean);
+    cr_assert_eq(a[1].value.u.dbl, 2.5);
+    cr_assert_eq(a[2].value.u.strings.count, 2);
+    cr_assert_eq(a[2].value.u.strings.items[1].len, 1, "the value length limit applies to each string");
+    cr_assert_eq(a[2].value.u.strings.items[1].ptr[0], 'b');
+    cr_assert_eq((uintptr_t)a[2].value.u.strings.items % 8, 0);
+    cr_assert_eq(a[3].value.u.bools.count, 3);
+    cr_assert(a[3].value.u.bools.items[2]);
+    cr_assert_eq(a[4].value.u.int64s.items[0], -1);
+    cr_assert_eq((uintptr_t)a[4].value.u.int64s.items % 8, 0);
+    cr_assert_eq(a[5].value.u.doubles.items[0], 0.5);
+    otel_log__record_free(r);
+}
+
+/* Emitting reuses pool blocks: a record released on another thread goes back to its emitting thread's pool. */
+static void *copy_two(void *arg)
+{
+    otel_log__record_t **out = arg;
+    otel_log_record_limits_t limits = {128, UINT32_MAX};
+    otel_log_record_t in = message("first");
+    out[0] = otel_log__record_copy(&in, &limits, NULL, &scope);
+    out[2] = otel_log__record_copy(&in, &limits, NULL, &scope); /* kept until after this thread exits */
+    return NULL;
+}
+
+static void *copy_after_release(void *arg)
+{
+    otel_log__record_t **out = arg;
+    otel_log_record_limits_t limits = {128, UINT32_MAX};
+    otel_log_record_t in = message("second");
+    out[0] = otel_log__record_copy(&in, &limits, NULL, &scope);
+    otel_log__record_t *first = out[0];
+    otel_log__record_free(first); /* local free list */
+    out[1] = otel_log__record_copy(&in, &limits, NULL, &scope);
+    return NULL;
+}
+
+static void *release_elsewhere(void *record)
+{
+    otel_log__record_free(record);
+    return NULL;
+}
+
+Test(logs_sdk, pool_blocks_are_reused_and_outlive_their_thread)
+{
+    otel_log__record_t *got[3] = {0};
+    pthread_t t;
+    pthread_create(&t, NULL, copy_two, got);
+    pthread_join(t, NULL);
+    cr_assert_not_null(got[0]);
+    cr_assert_not_null(got[0]->pool);
+    cr_assert_eq(memcmp(got[0]->data.body.u.string.ptr, "first", 5), 0);
+    /* The emitting thread is gone: releasing its records here frees them with their pool (ASan checks leaks). */
+    otel_log__record_free(got[0]);
+    otel_log__record_free(got[2]);
+
+    otel_log__record_t *again[2] = {0};
+    pthread_create(&t, NULL, copy_after_release, again);
+    pthread_join(t, NULL);
+    cr_assert_eq(again[1], again[0], "the block released on its own thread is taken again");
+    otel_log__record_free(again[1]);
+
+    /* A block released by another thread (the export thread) is taken back by its owner. */
+    otel_log_record_limits_t limits = {128, UINT32_MAX};
+    otel_log_record_t in = message("main");
+    otel_log__record_t *mine = otel_log__record_copy(&in, &limits, NULL, &scope);
+    pthread_create(&t, NULL, release_elsewhere, mine);
+    pthread_join(t, NULL);
+    otel_log__record_t *next = otel_log__record_copy(&in, &limits, NULL, &scope);
+    cr_assert_eq(next, mine);
+    otel_log__record_free(next);
+}
+
+Test(logs_sdk, static_strings_are_referenced_and_values_still_copied)
+{
+    static const char key[] = "url.path";
+    char value[] = "/a/b";
+    otel_attribute_t attrs[1] = {OTEL_ATTR_STRN(key, value, 4)};
+    otel_attribute_t map[1] = {OTEL_ATTR_STRN("m", value, 4)};
+    otel_log_record_t in = message("body");
+    in.attributes = attrs;
+    in.attribute_count = 1;
+    in.event_name = OTEL_STR("http.server.request");
+    in.static_strings = true;
+    otel_log_record_limits_t limits = {128, 2};
+    otel_log__record_t *r = otel_log__record_copy(&in, &limits, NULL, &scope);
+    value[1] = 'X';
+    cr_assert_eq(r->data.attributes[0].key.ptr, key, "the key is referenced");
+    cr_assert_eq(r->data.severity_text.ptr, in.severity_text.ptr);
+    cr_assert_eq(r->data.event_name.ptr, in.event_name.ptr);
+    cr_assert_eq(r->data.attributes[0].value.u.string.len, 2, "the value limit still applies");
+    cr_assert_eq(memcmp(r->data.attributes[0].value.u.string.ptr, "/a", 2), 0, "the value is a copy");
+    in.body_map = map;
+    in.body_map_count = 1;
+    otel_log__record_t *m = otel_log__record_copy(&in, &limits, NULL, &scope);
+    cr_assert(m->data.body_is_map);
+    cr_assert_eq(m->data.body_map[0].key.ptr, map[0].key.ptr);
+    cr_assert_eq(m->data.body_map[0].value.u.string.len, 4, "no value limit on the body");
+    cr_assert_eq(memcmp(m->data.body_map[0].value.u.string.ptr, "/X/b", 4), 0);
+    in.static_strings = false;
+    otel_log__record_t *c = otel_log__record_copy(&in, &limits, NULL, &scope);
+    cr_assert_neq(c->data.event_name.ptr, in.event_name.ptr, "copied by default");
+    cr_assert_eq(memcmp(c->data.event_name.ptr, "http.server.request", 19), 0);
+    otel_log__record_free(r);
+    otel_log__record_free(m);
+    otel_log__record_free(c);
+}
+
+/* Records that arrive while a flush exports wait for a full batch (or the next timer/flush): a flush does not turn
+ * the processor into exporting every record as it comes. */
+static otel_logger_t *reentrant_logger;
+static size_t reentrant_calls;
+
+static otel_status_t emit_during_export(void *self, const otel_log_record_data_t *const *records, size_t count)
+{
+    (void)self, (void)records, (void)count;
+    if (reentrant_calls++ == 0) {
+        for (int i = 0; i < 3; i++) {
+            otel_log_record_t rec = message("arrived during the export");
+            otel_logger_emit(reentrant_logger, &rec);
+        }
+    }
+    return OTEL_OK;
+}
+
+Test(logs_sdk, records_arriving_during_a_flush_wait_for_a_full_batch)
+{
+    otel_batch_log_record_processor_options_t o = {
+        .max_queue_size = 64, .schedule_delay_ms = 60000, .export_timeout_ms = 1000, .max_export_batch_size = 16};
+    otel_log_record_processor_t *proc;
+    otel_log_record_exporter_t exp = {.export_logs = emit_during_export};
+    cr_assert_eq(otel_batch_log_record_processor_create(&o, exp, &proc), OTEL_OK);
+    otel_logger_provider_t *p;
+    otel_logger_provider_create(NULL, NULL, proc, &p);
+    reentrant_logger = otel_logger_provider_get_logger(p, &scope);
+    for (int i = 0; i < 5; i++) {
+        otel_log_record_t rec = message("before");
+        otel_logger_emit(reentrant_logger, &rec);
+    }
+    cr_assert_eq(otel_logger_provider_force_flush(p, 5000), OTEL_OK);
+    otel_log_record_processor_stats_t st;
+    otel_logger_provider_get_stats(p, &st);
+    cr_assert_eq(st.export_calls, 1, "the flush exported the 5, not the 3 that came during it");
+    cr_assert_eq(st.queue_size, 3);
+    cr_assert_eq(otel_logger_provider_shutdown(p, 5000), OTEL_OK);
+    otel_logger_provider_get_stats(p, &st);
+    cr_assert_eq(st.records_exported, 8);
+    cr_assert_eq(st.export_calls, 2);
+    otel_logger_provider_destroy(p);
 }
