@@ -653,7 +653,7 @@ static int processors(walk_t *w, yaml_node_t *n, const char *key, bool *simple, 
 {
     if (n->type != YAML_SEQUENCE_NODE)
         return fail(w, n, key, "expected a list of processors");
-    yaml_node_t *item;
+    yaml_node_t *item = NULL;
     if (want_one_item(w, n, key, "processor", &item) != 0)
         return -1;
     char ip[300], kp[320];
@@ -711,7 +711,7 @@ static const field_t periodic_fields[] = {
 
 PARSER(parse_readers)
 {
-    yaml_node_t *item, *cfg = NULL;
+    yaml_node_t *item = NULL, *cfg = NULL;
     if (want_one_item(w, v, key, "reader", &item) != 0)
         return -1;
     char ip[300], rp[320];
