@@ -70,11 +70,11 @@ typedef int (*parse_fn)(walk_t *w, yaml_node_t *v, const char *key, const field_
 /* One key of a mapping: how its value is parsed and where it goes. A table of them ends with {NULL}. */
 struct field {
     const char *name;
-    parse_fn parse; /* NULL: accepted and ignored */
-    size_t offset;  /* of the destination in the section's object */
-    size_t size;    /* of the destination: string capacity, integer or flag width; 0 = check only */
-    uint32_t min;   /* smallest integer accepted */
-    const void *arg;
+    parse_fn parse;  /* NULL: accepted and ignored */
+    size_t offset;   /* of the destination in the section's object */
+    size_t size;     /* of the destination: string capacity, integer or flag width; 0 = check only */
+    uint32_t min;    /* smallest integer accepted */
+    const void *arg; /* the choices_t of an enumeration, the field table of a nested section */
     int flags;
 };
 enum { REQUIRED = 1, METRICS_ONLY = 2 };
@@ -253,7 +253,8 @@ static const field_t *find_field(walk_t *w, const field_t *fields, const char *n
     return NULL;
 }
 
-/* Walks mapping `map` at key path `path` with `fields`; the destinations are relative to `base`. */
+/* Walks mapping `map` at key path `path` with `fields` (at most 32, for the `seen` bits); the destinations are
+ * relative to `base`. */
 static int walk_fields(walk_t *w, yaml_node_t *map, const char *path, const field_t *fields, void *base)
 {
     if (want_map(w, map, path) != 0)
