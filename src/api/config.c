@@ -203,13 +203,19 @@ typedef struct file_walk {
     size_t errlen;
 } file_walk_t;
 
+/* Values quoted in an error come from the file, the environment or argv and may hold line breaks (a folded YAML
+ * scalar does): the error stays one printable line. */
+static void make_printable(char *err)
+{
+    for (char *p = err; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+}
+
 static int walk_error(file_walk_t *w, const yaml_node_t *node, const char *key, const char *why)
 {
     snprintf(w->err, w->errlen, "h2otel: %s:%zu: key '%s': %s", w->path, (size_t)node->start_mark.line + 1, key, why);
-    /* Keys come from the file and may hold line breaks or control characters: the error stays one printable line. */
-    for (char *p = w->err; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
+    make_printable(w->err); /* keys come from the file and may hold line breaks or control characters */
     return -1;
 }
 
@@ -376,7 +382,7 @@ bad:
     return -1;
 }
 
-int api_config_validate(api_config_t *cfg, char *err, size_t errlen)
+static int validate(api_config_t *cfg, char *err, size_t errlen)
 {
     if (parse_listen(cfg, err, errlen) != 0)
         return -1;
@@ -396,6 +402,14 @@ int api_config_validate(api_config_t *cfg, char *err, size_t errlen)
         return -1;
     }
     return 0;
+}
+
+int api_config_validate(api_config_t *cfg, char *err, size_t errlen)
+{
+    int rc = validate(cfg, err, errlen);
+    if (rc != 0)
+        make_printable(err);
+    return rc;
 }
 
 static void print_help(FILE *out)
@@ -450,7 +464,7 @@ static int is_bare_bool(const opt_t *o, int i, int argc, char **argv)
     return o->type == OPT_BOOL && (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0);
 }
 
-api_config_result_t api_config_load(api_config_t *cfg, int argc, char **argv, FILE *out, char *err, size_t errlen)
+static api_config_result_t load(api_config_t *cfg, int argc, char **argv, FILE *out, char *err, size_t errlen)
 {
     api_config_defaults(cfg);
     /* First pass: --help, --version, --config, and unknown flags, before anything is read. */
@@ -511,4 +525,12 @@ api_config_result_t api_config_load(api_config_t *cfg, int argc, char **argv, FI
     if (api_config_validate(cfg, err, errlen) != 0)
         return API_CONFIG_ERROR;
     return API_CONFIG_RUN;
+}
+
+api_config_result_t api_config_load(api_config_t *cfg, int argc, char **argv, FILE *out, char *err, size_t errlen)
+{
+    api_config_result_t r = load(cfg, argc, argv, out, err, errlen);
+    if (r == API_CONFIG_ERROR)
+        make_printable(err);
+    return r;
 }

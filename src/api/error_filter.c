@@ -34,6 +34,16 @@ static const char *code_for(int status)
     }
 }
 
+/* True for "text/plain" and "text/plain; ..." (h2o's own error pages). The value is not NUL-terminated and may be
+ * shorter than the prefix, so the length is checked before any byte is compared. */
+static int is_text_plain(h2o_iovec_t content_type)
+{
+    static const char prefix[] = "text/plain";
+    size_t n = sizeof(prefix) - 1;
+    return content_type.len >= n && h2o_memis(content_type.base, n, prefix, n) &&
+           (content_type.len == n || content_type.base[n] == ';' || content_type.base[n] == ' ');
+}
+
 /* Swallows h2o's text body and sends the JSON one in its place. */
 static void do_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t bufcnt, h2o_send_state_t state)
 {
@@ -48,8 +58,7 @@ static void on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t *
 {
     (void)self;
     ssize_t i = h2o_find_header(&req->res.headers, H2O_TOKEN_CONTENT_TYPE, -1);
-    if (req->res.status >= 400 && i != -1 &&
-        h2o_memis(req->res.headers.entries[i].value.base, 10, H2O_STRLIT("text/plain"))) {
+    if (req->res.status >= 400 && i != -1 && is_text_plain(req->res.headers.entries[i].value)) {
         char message[160];
         if (req->res.status == 413)
             snprintf(message, sizeof(message), "request body larger than %zu bytes",
