@@ -147,9 +147,11 @@ static inline bool lock_mutable(otel_span_t *span)
  * values of the whole call go into one arena block reserved up front, copied inline; locals hold the count,
  * capacity and block cursor across the loop (the byte copies could alias any span field, so the compiler
  * would otherwise reload them after each one). Anything else (arrays, a value limit, no memory for the
- * block) goes through otel_attribute__copy_fast.
+ * block) goes through otel_attribute__copy_fast. With `static_keys` the caller promised that the keys outlive
+ * the span (otel_span_start_options_t.static_keys): they are referenced, only the values are copied.
  */
-static void set_attributes(otel_span_t *span, const otel_attribute_t *attrs, size_t n, const otel_span_limits_t *limits)
+static void set_attributes(otel_span_t *span, const otel_attribute_t *attrs, size_t n, const otel_span_limits_t *limits,
+                           bool static_keys)
 {
     otel_span_data_t *d = &span->data;
     uint32_t dropped = 0, count_limit = limits->attribute_count_limit,
@@ -158,7 +160,8 @@ static void set_attributes(otel_span_t *span, const otel_attribute_t *attrs, siz
     if (value_limit == UINT32_MAX) {
         size_t bytes = 0;
         for (size_t a = 0; a < n; a++)
-            bytes += attrs[a].key.len + (attrs[a].value.type == OTEL_VALUE_STRING ? attrs[a].value.u.string.len : 0);
+            bytes += (static_keys ? 0 : attrs[a].key.len) +
+                     (attrs[a].value.type == OTEL_VALUE_STRING ? attrs[a].value.u.string.len : 0);
         block = otel_arena__alloc(&span->arena, bytes);
     }
     otel_attribute_t *items = span->attributes;
@@ -194,9 +197,13 @@ static void set_attributes(otel_span_t *span, const otel_attribute_t *attrs, siz
         otel_value_type_t type = attr->value.type;
         if (block != NULL && (type == OTEL_VALUE_STRING || type == OTEL_VALUE_BOOL || type == OTEL_VALUE_INT64 ||
                               type == OTEL_VALUE_DOUBLE)) {
-            otel_copy__small(block, key, klen);
-            dst->key = (otel_str_t){block, klen};
-            block += klen;
+            if (static_keys) {
+                dst->key = attr->key;
+            } else {
+                otel_copy__small(block, key, klen);
+                dst->key = (otel_str_t){block, klen};
+                block += klen;
+            }
             dst->value = attr->value;
             if (type == OTEL_VALUE_STRING) {
                 size_t vlen = attr->value.u.string.len;
@@ -205,7 +212,10 @@ static void set_attributes(otel_span_t *span, const otel_attribute_t *attrs, siz
                 block += vlen;
             }
             count++;
-        } else if (otel_attribute__copy_fast(&span->arena, dst, attr, value_limit)) {
+        } else if (static_keys ? otel_value__copy(&span->arena, &dst->value, &attr->value, value_limit)
+                               : otel_attribute__copy_fast(&span->arena, dst, attr, value_limit)) {
+            if (static_keys)
+                dst->key = attr->key;
             count++;
         } else {
             dropped++;
@@ -326,7 +336,7 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
     d->resource = provider->resource;
     d->scope = &tracer->scope;
     if (options->attribute_count > 0)
-        set_attributes(span, options->attributes, options->attribute_count, &provider->limits);
+        set_attributes(span, options->attributes, options->attribute_count, &provider->limits, options->static_keys);
     for (size_t i = 0; i < options->link_count; i++) {
         const otel_span_link_t *l = &options->links[i];
         add_link(span, &l->context, l->tracestate, l->attributes, l->attribute_count);
@@ -405,7 +415,7 @@ void otel_span_set_attribute(otel_span_t *span, const otel_attribute_t *attribut
 {
     if (attribute == NULL || !lock_mutable(span))
         return;
-    set_attributes(span, attribute, 1, &span->tracer->provider->limits);
+    set_attributes(span, attribute, 1, &span->tracer->provider->limits, false);
     span_unlock(span, OTEL_SPAN__OPEN);
 }
 
@@ -413,7 +423,15 @@ void otel_span_set_attributes(otel_span_t *span, const otel_attribute_t *attribu
 {
     if (attributes == NULL || count == 0 || !lock_mutable(span))
         return;
-    set_attributes(span, attributes, count, &span->tracer->provider->limits);
+    set_attributes(span, attributes, count, &span->tracer->provider->limits, false);
+    span_unlock(span, OTEL_SPAN__OPEN);
+}
+
+void otel_span_set_attributes_static_keys(otel_span_t *span, const otel_attribute_t *attributes, size_t count)
+{
+    if (attributes == NULL || count == 0 || !lock_mutable(span))
+        return;
+    set_attributes(span, attributes, count, &span->tracer->provider->limits, true);
     span_unlock(span, OTEL_SPAN__OPEN);
 }
 
