@@ -14,7 +14,7 @@
 static mem_exporter_t mem;
 static otel_span_t *shared;
 static pthread_barrier_t go;
-static char keys[THREADS][KEYS][16]; /* outlive the provider: what static_keys promises */
+static char keys[THREADS][KEYS][32]; /* outlive the provider: what static_keys promises */
 static _Atomic int bad;
 
 /* During export (on the batch thread): every key once, with its thread's last value (-(t * 1000 + k)). */
