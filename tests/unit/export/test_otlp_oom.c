@@ -306,16 +306,19 @@ static void fail_all_ways(const char *what, encode_fn encode, const void *batch,
 Test(otlp_oom, a_span_batch_fails_cleanly_at_every_allocation)
 {
     fail_all_ways("spans", encode_spans, &spans, warm_spans, 4);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, a_log_batch_fails_cleanly_at_every_allocation)
 {
     fail_all_ways("logs", encode_logs, &logs, warm_logs, 4);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, a_metrics_collection_fails_cleanly_at_every_allocation)
 {
     fail_all_ways("metrics", encode_metrics, &metrics, warm_metrics, 4);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 /*
@@ -359,11 +362,13 @@ static otel_status_t first_logs(otel_arena_t *arena, otel_otlp__buffer_t *out, s
 Test(otlp_oom, a_failed_growth_at_every_byte_of_a_span_request)
 {
     fail_growth_at_every_byte(first_spans, 6); /* both resources and scopes, the 3000-byte attribute: ~6 KB */
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, a_failed_growth_at_every_byte_of_a_log_request)
 {
     fail_growth_at_every_byte(first_logs, 6);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 /*
@@ -386,6 +391,7 @@ Test(otlp_oom, a_failed_arena_chunk_at_every_allocation_of_a_metrics_request)
         otel_resource_destroy(res);
     }
     cr_log_info("metrics: %ld allocations failed in turn over 513 paddings", positions);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 /* ---- exporters: the batch is dropped and counted, the server gets nothing, the next batch goes out ---- */
@@ -564,12 +570,14 @@ Test(otlp_oom, the_span_exporter_drops_and_counts_a_batch_it_cannot_encode)
 {
     exporter_ops_t ops = {OTEL_OTLP_TRACES, SPANS, create_spans, export_spans, destroy_spans, decoded_spans};
     export_under_oom(&ops);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, the_log_exporter_drops_and_counts_a_batch_it_cannot_encode)
 {
     exporter_ops_t ops = {OTEL_OTLP_LOGS, RECORDS, create_logs, export_logs, destroy_logs, decoded_logs};
     export_under_oom(&ops);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, the_metric_exporter_drops_and_counts_a_collection_it_cannot_encode)
@@ -577,6 +585,7 @@ Test(otlp_oom, the_metric_exporter_drops_and_counts_a_collection_it_cannot_encod
     exporter_ops_t ops = {OTEL_OTLP_METRICS, METRIC_POINTS, create_metrics, export_metrics, destroy_metrics,
                           decoded_points};
     export_under_oom(&ops);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 /* ---- processors: the export thread's encode fails; the processor counts the batch, the next one is exported ---- */
@@ -630,6 +639,7 @@ Test(otlp_oom, the_batch_span_processor_counts_a_batch_lost_to_oom_and_exports_t
     cr_assert_eq(decoded_spans(&r), 7);
     otel_tracer_provider_destroy(p);
     ts_stop(s);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 static void emit_records(otel_logger_t *logger, int n)
@@ -693,4 +703,5 @@ Test(otlp_oom, the_batch_log_processor_counts_records_lost_to_oom_and_exports_th
     cr_assert_eq(decoded_logs(&r), 7);
     otel_logger_provider_destroy(p);
     ts_stop(s);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
