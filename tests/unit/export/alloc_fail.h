@@ -21,12 +21,12 @@ void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t size);
 void *__real_aligned_alloc(size_t align, size_t size);
 
-static _Atomic long af_countdown;   /* > 0: armed; the call that takes it to 0 fails */
-static _Atomic bool af_fail_after;  /* also fail every call after that one (until disarmed) */
-static _Atomic long af_seen;        /* calls seen while armed */
-static _Atomic long af_failed;      /* calls failed since af_arm */
-static _Atomic bool af_any_thread;  /* count calls on every thread, not only the arming one */
-static pthread_t af_thread;         /* the arming thread */
+static _Atomic long af_countdown;  /* > 0: armed; the call that takes it to 0 fails */
+static _Atomic bool af_fail_after; /* also fail every call after that one (until disarmed) */
+static _Atomic long af_seen;       /* calls seen while armed */
+static _Atomic long af_failed;     /* calls failed since af_arm */
+static _Atomic bool af_any_thread; /* count calls on every thread, not only the arming one */
+static pthread_t af_thread;        /* the arming thread */
 
 /**
  * Arms: the `nth` allocation from now (1 = the next one) on this thread fails; with `and_after`, every later one

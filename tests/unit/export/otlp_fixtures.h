@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* OTLP test fixtures: a span with every field kind and its child, and log records, for the encoder tests and the e2e emitter. */
+/* OTLP test fixtures: a span with every field kind and its child, and log records, for the encoder tests and the e2e
+ * emitter. */
 #ifndef OTLP_FIXTURES_H
 #define OTLP_FIXTURES_H
 
@@ -26,7 +27,8 @@ typedef struct otlp_fx_spans {
     otel_span_event_t event;
     otel_attribute_t link_attrs[1];
     otel_span_link_t link;
-    otel_span_data_t server; /* remote parent, trace state, the 8 attributes, the event, the link, error status, drops */
+    otel_span_data_t
+        server; /* remote parent, trace state, the 8 attributes, the event, the link, error status, drops */
     otel_span_data_t client; /* its child: few fields, OK status */
 } otlp_fx_spans_t;
 
@@ -38,17 +40,15 @@ static inline void otlp_fx_spans_init(otlp_fx_spans_t *fx, const otel_resource_t
     static const int64_t ints[3] = {1, -2, 3};
     static const double dbls[2] = {0.5, -1.25};
     memset(fx, 0, sizeof(*fx));
-    otel_attribute_t attrs[8] = {
-        OTEL_ATTR_STR("http.request.method", "GET"),
-        OTEL_ATTR_BOOL("feature.on", true),
-        OTEL_ATTR_INT("http.response.status_code", 503),
-        OTEL_ATTR_DOUBLE("ratio", 0.75),
-        {OTEL_STR("tags"), {.type = OTEL_VALUE_STRING_ARRAY, .u.strings = {tags, 2}}},
-        {OTEL_STR("flags"), {.type = OTEL_VALUE_BOOL_ARRAY, .u.bools = {flags, 2}}},
-        {OTEL_STR("ints"), {.type = OTEL_VALUE_INT64_ARRAY, .u.int64s = {ints, 3}}},
-        {OTEL_STR("dbls"), {.type = OTEL_VALUE_DOUBLE_ARRAY, .u.doubles = {dbls, 2}}},
-    };
-    memcpy(fx->attrs, attrs, sizeof(attrs));
+    otel_attribute_t *a = fx->attrs;
+    a[0] = OTEL_ATTR_STR("http.request.method", "GET");
+    a[1] = OTEL_ATTR_BOOL("feature.on", true);
+    a[2] = OTEL_ATTR_INT("http.response.status_code", 503);
+    a[3] = OTEL_ATTR_DOUBLE("ratio", 0.75);
+    a[4] = (otel_attribute_t){OTEL_STR("tags"), {.type = OTEL_VALUE_STRING_ARRAY, .u.strings = {tags, 2}}};
+    a[5] = (otel_attribute_t){OTEL_STR("flags"), {.type = OTEL_VALUE_BOOL_ARRAY, .u.bools = {flags, 2}}};
+    a[6] = (otel_attribute_t){OTEL_STR("ints"), {.type = OTEL_VALUE_INT64_ARRAY, .u.int64s = {ints, 3}}};
+    a[7] = (otel_attribute_t){OTEL_STR("dbls"), {.type = OTEL_VALUE_DOUBLE_ARRAY, .u.doubles = {dbls, 2}}};
     fx->event_attrs[0] = OTEL_ATTR_STR("exception.type", "TimeoutError");
     fx->event_attrs[1] = OTEL_ATTR_STR("exception.message", "downstream timed out");
     fx->event = (otel_span_event_t){.name = OTEL_STR("exception"),

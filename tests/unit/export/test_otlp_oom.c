@@ -15,24 +15,27 @@
 
 enum { SPANS = 40, RECORDS = 40 };
 
-typedef struct span_batch {
+/* Spans and log records over two resources and two scopes, sharing the fixtures' attributes. */
+typedef struct item_batches {
     otel_resource_t *res[2];
     otel_scope_t scope[2];
     otlp_fx_spans_t fx;
-    otel_attribute_t big; /* 3000 bytes, one bad byte: the string slow path and a longer-than-reserved length */
-    char text[3000];
+    char text[3000];      /* one bad byte: the string slow path, and lengths longer than reserved */
+    otel_attribute_t big; /* an attribute of `text` */
     otel_span_data_t spans[SPANS];
-    const otel_span_data_t *ptrs[SPANS];
-} span_batch_t;
+    const otel_span_data_t *span_ptrs[SPANS];
+    otel_log_record_data_t recs[RECORDS];
+    const otel_log_record_data_t *rec_ptrs[RECORDS];
+} item_batches_t;
 
-static void span_batch_init(span_batch_t *b)
+static void item_batches_init(item_batches_t *b)
 {
     otel_attribute_t ra = OTEL_ATTR_STR("service.name", "oom");
     b->res[0] = otel_resource_create(&ra, 1, "https://opentelemetry.io/schemas/1.26.0");
     b->res[1] = otel_resource_create(NULL, 0, NULL);
-    b->scope[0] = (otel_scope_t){.name = OTEL_STR("a"), .version = OTEL_STR("1")};
-    b->scope[1] = (otel_scope_t){.name = OTEL_STR("b")};
     otlp_fx_spans_init(&b->fx, b->res[0], &b->scope[0]);
+    b->scope[0] = (otel_scope_t){.name = OTEL_STR("a"), .version = OTEL_STR("1")};
+    b->scope[1] = (otel_scope_t){.name = OTEL_STR("b"), .attributes = b->fx.attrs, .attribute_count = 2};
     memset(b->text, 'x', sizeof(b->text));
     b->text[7] = '\xFF';
     b->big = (otel_attribute_t)OTEL_ATTR_STRN("blob", b->text, sizeof(b->text));
@@ -44,34 +47,8 @@ static void span_batch_init(span_batch_t *b)
             b->spans[i].attributes = &b->big;
             b->spans[i].attribute_count = 1;
         }
-        b->ptrs[i] = &b->spans[i];
+        b->span_ptrs[i] = &b->spans[i];
     }
-}
-
-static void span_batch_dispose(span_batch_t *b)
-{
-    otel_resource_destroy(b->res[0]);
-    otel_resource_destroy(b->res[1]);
-}
-
-typedef struct log_batch {
-    otel_resource_t *res[2];
-    otel_scope_t scope[2];
-    otlp_fx_spans_t fx; /* its attributes serve as record attributes and map bodies */
-    char text[3000];
-    otel_log_record_data_t recs[RECORDS];
-    const otel_log_record_data_t *ptrs[RECORDS];
-} log_batch_t;
-
-static void log_batch_init(log_batch_t *b)
-{
-    otel_attribute_t ra = OTEL_ATTR_STR("service.name", "oom");
-    b->res[0] = otel_resource_create(&ra, 1, NULL);
-    b->res[1] = otel_resource_create(NULL, 0, NULL);
-    b->scope[0] = (otel_scope_t){.name = OTEL_STR("a")};
-    b->scope[1] = (otel_scope_t){.name = OTEL_STR("b"), .attributes = b->fx.attrs, .attribute_count = 2};
-    otlp_fx_spans_init(&b->fx, b->res[0], &b->scope[0]);
-    memset(b->text, 'y', sizeof(b->text));
     for (int i = 0; i < RECORDS; i++) {
         b->recs[i] = otlp_fx_log(b->res[i % 3 == 0], &b->scope[i % 5 == 0], otlp_fx_str("served"));
         b->recs[i].attributes = b->fx.attrs;
@@ -84,15 +61,9 @@ static void log_batch_init(log_batch_t *b)
             b->recs[i].body_map_count = 8;
         }
         if (i % 8 == 2)
-            b->recs[i].body = (otel_value_t){.type = OTEL_VALUE_STRING, .u.string = {b->text, sizeof(b->text)}};
-        b->ptrs[i] = &b->recs[i];
+            b->recs[i].body = b->big.value;
+        b->rec_ptrs[i] = &b->recs[i];
     }
-}
-
-static void log_batch_dispose(log_batch_t *b)
-{
-    otel_resource_destroy(b->res[0]);
-    otel_resource_destroy(b->res[1]);
 }
 
 /* Every metric kind, exemplars with filtered attributes, two scopes, a resource with attributes. */
@@ -134,11 +105,8 @@ static void metric_batch_init(metric_batch_t *b)
     b->bounds[1] = 1;
     b->counts[0] = 1;
     b->counts[1] = 2;
-    b->hist_pt = (otel_metric_point_t){.attributes = b->attrs,
-                                       .attribute_count = 1,
-                                       .time_ns = 2,
-                                       .exemplars = &b->ex,
-                                       .exemplar_count = 1};
+    b->hist_pt = (otel_metric_point_t){
+        .attributes = b->attrs, .attribute_count = 1, .time_ns = 2, .exemplars = &b->ex, .exemplar_count = 1};
     b->hist_pt.histogram = (otel_histogram_data_t){.count = 3,
                                                    .sum = 1.3,
                                                    .has_min_max = true,
@@ -197,12 +165,12 @@ typedef otel_status_t (*encode_fn)(otel_arena_t *arena, otel_otlp__buffer_t *out
 
 static otel_status_t encode_spans(otel_arena_t *arena, otel_otlp__buffer_t *out, const void *batch)
 {
-    return otel_otlp__encode_spans(arena, ((const span_batch_t *)batch)->ptrs, SPANS, out);
+    return otel_otlp__encode_spans(arena, ((const item_batches_t *)batch)->span_ptrs, SPANS, out);
 }
 
 static otel_status_t encode_logs(otel_arena_t *arena, otel_otlp__buffer_t *out, const void *batch)
 {
-    return otel_otlp__encode_logs(arena, ((const log_batch_t *)batch)->ptrs, RECORDS, out);
+    return otel_otlp__encode_logs(arena, ((const item_batches_t *)batch)->rec_ptrs, RECORDS, out);
 }
 
 static otel_status_t encode_metrics(otel_arena_t *arena, otel_otlp__buffer_t *out, const void *batch)
@@ -238,8 +206,8 @@ static long fail_every_allocation(encode_fn encode, const void *batch, bool warm
         if (failed == 0) {
             cr_assert_eq(st, OTEL_OK);
         } else {
-            cr_assert_eq(st, OTEL_ERR_NO_MEMORY, "allocation %ld failed (%ld failed in all), encode said %s", n,
-                         failed, otel_strerror(st));
+            cr_assert_eq(st, OTEL_ERR_NO_MEMORY, "allocation %ld failed (%ld failed in all), encode said %s", n, failed,
+                         otel_strerror(st));
             cr_assert_eq(encode(&arena, &buf, batch), OTEL_OK, "no recovery after allocation %ld failed", n);
         }
         cr_assert_eq(buf.len, ref.len, "allocation %ld: %zu bytes, want %zu", n, buf.len, ref.len);
@@ -253,18 +221,17 @@ static long fail_every_allocation(encode_fn encode, const void *batch, bool warm
     return n - 1;
 }
 
-static span_batch_t spans;
-static log_batch_t logs;
+static item_batches_t items;
 static metric_batch_t metrics;
 
 static otel_status_t warm_spans(otel_arena_t *arena, otel_otlp__buffer_t *out)
 {
-    return otel_otlp__encode_spans(arena, spans.ptrs, 1, out);
+    return otel_otlp__encode_spans(arena, items.span_ptrs, 1, out);
 }
 
 static otel_status_t warm_logs(otel_arena_t *arena, otel_otlp__buffer_t *out)
 {
-    return otel_otlp__encode_logs(arena, logs.ptrs, 1, out);
+    return otel_otlp__encode_logs(arena, items.rec_ptrs, 1, out);
 }
 
 static otel_status_t warm_metrics(otel_arena_t *arena, otel_otlp__buffer_t *out)
@@ -276,15 +243,14 @@ static otel_status_t warm_metrics(otel_arena_t *arena, otel_otlp__buffer_t *out)
 
 static void make_batches(void)
 {
-    span_batch_init(&spans);
-    log_batch_init(&logs);
+    item_batches_init(&items);
     metric_batch_init(&metrics);
 }
 
 static void free_batches(void)
 {
-    span_batch_dispose(&spans);
-    log_batch_dispose(&logs);
+    otel_resource_destroy(items.res[0]);
+    otel_resource_destroy(items.res[1]);
     otel_resource_destroy(metrics.res);
 }
 
@@ -305,13 +271,13 @@ static void fail_all_ways(const char *what, encode_fn encode, const void *batch,
 
 Test(otlp_oom, a_span_batch_fails_cleanly_at_every_allocation)
 {
-    fail_all_ways("spans", encode_spans, &spans, warm_spans, 4);
+    fail_all_ways("spans", encode_spans, &items, warm_spans, 4);
     cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, a_log_batch_fails_cleanly_at_every_allocation)
 {
-    fail_all_ways("logs", encode_logs, &logs, warm_logs, 4);
+    fail_all_ways("logs", encode_logs, &items, warm_logs, 4);
     cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
@@ -351,12 +317,12 @@ static void fail_growth_at_every_byte(otel_status_t (*encode)(otel_arena_t *, ot
 
 static otel_status_t first_spans(otel_arena_t *arena, otel_otlp__buffer_t *out, size_t n)
 {
-    return otel_otlp__encode_spans(arena, spans.ptrs, n, out);
+    return otel_otlp__encode_spans(arena, items.span_ptrs, n, out);
 }
 
 static otel_status_t first_logs(otel_arena_t *arena, otel_otlp__buffer_t *out, size_t n)
 {
-    return otel_otlp__encode_logs(arena, logs.ptrs, n, out);
+    return otel_otlp__encode_logs(arena, items.rec_ptrs, n, out);
 }
 
 Test(otlp_oom, a_failed_growth_at_every_byte_of_a_span_request)
@@ -413,237 +379,194 @@ static otel_otlp_stats_t stats_of(otel_otlp_signal_t signal)
     return st;
 }
 
-/* A fresh exporter per N (so its arena and buffer are cold and every allocation of an export happens again). */
-typedef struct exporter_ops {
+/* The OTLP exporter of one signal, behind one create/export/destroy. */
+typedef struct test_exporter {
     otel_otlp_signal_t signal;
-    size_t items; /* per export */
-    void (*create)(const otel_otlp_options_t *o, void **exp);
-    otel_status_t (*export)(void *exp);
-    void (*destroy)(void *exp);
-    size_t (*decoded_items)(const ts_request_t *r); /* items in a request, decoded with protobuf-c */
-} exporter_ops_t;
+    otel_span_exporter_t spans;
+    otel_log_record_exporter_t logs;
+    otel_metric_exporter_t metrics;
+} test_exporter_t;
 
-static void create_spans(const otel_otlp_options_t *o, void **out)
+static void exporter_create(test_exporter_t *e, otel_otlp_signal_t signal, const otel_otlp_options_t *o)
 {
-    otel_span_exporter_t *e = malloc(sizeof(*e));
     char err[256] = "";
-    cr_assert_eq(otel_otlp_span_exporter_create(o, e, err, sizeof(err)), OTEL_OK, "%s", err);
-    *out = e;
-}
-static otel_status_t export_spans(void *exp)
-{
-    otel_span_exporter_t *e = exp;
-    return e->export_spans(e->self, spans.ptrs, SPANS);
-}
-static void destroy_spans(void *exp)
-{
-    otel_span_exporter_t *e = exp;
-    e->shutdown(e->self, 1000);
-    e->destroy(e->self);
-    free(e);
-}
-static size_t decoded_spans(const ts_request_t *r)
-{
-    Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *req =
-        opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(NULL, r->len, r->body);
-    cr_assert_not_null(req);
-    size_t n = 0;
-    for (size_t i = 0; i < req->n_resource_spans; i++)
-        for (size_t j = 0; j < req->resource_spans[i]->n_scope_spans; j++)
-            n += req->resource_spans[i]->scope_spans[j]->n_spans;
-    opentelemetry__proto__collector__trace__v1__export_trace_service_request__free_unpacked(req, NULL);
-    return n;
+    e->signal = signal;
+    otel_status_t st = signal == OTEL_OTLP_TRACES ? otel_otlp_span_exporter_create(o, &e->spans, err, sizeof(err))
+                       : signal == OTEL_OTLP_LOGS ? otel_otlp_log_record_exporter_create(o, &e->logs, err, sizeof(err))
+                                                  : otel_otlp_metric_exporter_create(o, &e->metrics, err, sizeof(err));
+    cr_assert_eq(st, OTEL_OK, "%s", err);
 }
 
-static void create_logs(const otel_otlp_options_t *o, void **out)
+/* Exports the signal's whole test batch. */
+static otel_status_t exporter_export(test_exporter_t *e)
 {
-    otel_log_record_exporter_t *e = malloc(sizeof(*e));
-    char err[256] = "";
-    cr_assert_eq(otel_otlp_log_record_exporter_create(o, e, err, sizeof(err)), OTEL_OK, "%s", err);
-    *out = e;
-}
-static otel_status_t export_logs(void *exp)
-{
-    otel_log_record_exporter_t *e = exp;
-    return e->export_logs(e->self, logs.ptrs, RECORDS);
-}
-static void destroy_logs(void *exp)
-{
-    otel_log_record_exporter_t *e = exp;
-    e->shutdown(e->self, 1000);
-    e->destroy(e->self);
-    free(e);
-}
-static size_t decoded_logs(const ts_request_t *r)
-{
-    Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest *req =
-        opentelemetry__proto__collector__logs__v1__export_logs_service_request__unpack(NULL, r->len, r->body);
-    cr_assert_not_null(req);
-    size_t n = 0;
-    for (size_t i = 0; i < req->n_resource_logs; i++)
-        for (size_t j = 0; j < req->resource_logs[i]->n_scope_logs; j++)
-            n += req->resource_logs[i]->scope_logs[j]->n_log_records;
-    opentelemetry__proto__collector__logs__v1__export_logs_service_request__free_unpacked(req, NULL);
-    return n;
+    if (e->signal == OTEL_OTLP_TRACES)
+        return e->spans.export_spans(e->spans.self, items.span_ptrs, SPANS);
+    if (e->signal == OTEL_OTLP_LOGS)
+        return e->logs.export_logs(e->logs.self, items.rec_ptrs, RECORDS);
+    return e->metrics.export_metrics(e->metrics.user, &metrics.data, 5000);
 }
 
-static void create_metrics(const otel_otlp_options_t *o, void **out)
+static void exporter_destroy(test_exporter_t *e)
 {
-    otel_metric_exporter_t *e = malloc(sizeof(*e));
-    char err[256] = "";
-    cr_assert_eq(otel_otlp_metric_exporter_create(o, e, err, sizeof(err)), OTEL_OK, "%s", err);
-    *out = e;
-}
-static otel_status_t export_metrics(void *exp)
-{
-    otel_metric_exporter_t *e = exp;
-    return e->export_metrics(e->user, &metrics.data, 5000);
-}
-static void destroy_metrics(void *exp)
-{
-    otel_metric_exporter_t *e = exp;
-    e->shutdown(e->user, 1000);
-    e->destroy(e->user);
-    free(e);
-}
-static size_t decoded_points(const ts_request_t *r)
-{
-    Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *req =
-        opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(NULL, r->len, r->body);
-    cr_assert_not_null(req);
-    size_t n = 0;
-    for (size_t i = 0; i < req->n_resource_metrics; i++)
-        for (size_t j = 0; j < req->resource_metrics[i]->n_scope_metrics; j++)
-            for (size_t k = 0; k < req->resource_metrics[i]->scope_metrics[j]->n_metrics; k++) {
-                Opentelemetry__Proto__Metrics__V1__Metric *m = req->resource_metrics[i]->scope_metrics[j]->metrics[k];
-                n += m->sum != NULL       ? m->sum->n_data_points
-                     : m->gauge != NULL   ? m->gauge->n_data_points
-                     : m->histogram != NULL ? m->histogram->n_data_points
-                                            : m->exponential_histogram->n_data_points;
-            }
-    opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req, NULL);
-    return n;
+    if (e->signal == OTEL_OTLP_TRACES) {
+        e->spans.shutdown(e->spans.self, 1000);
+        e->spans.destroy(e->spans.self);
+    } else if (e->signal == OTEL_OTLP_LOGS) {
+        e->logs.shutdown(e->logs.self, 1000);
+        e->logs.destroy(e->logs.self);
+    } else {
+        e->metrics.shutdown(e->metrics.user, 1000);
+        e->metrics.destroy(e->metrics.user);
+    }
 }
 
-static void export_under_oom(const exporter_ops_t *ops)
+/*
+ * A fresh exporter per N (its arena and buffer cold, so every allocation of an export happens again); the Nth
+ * fails. The export must fail, count the batch's items as failed in otel_otlp_get_stats (otel.sdk.exporter.*),
+ * send nothing; then the same exporter's next export must deliver the batch, byte for byte as encoded without
+ * failures.
+ */
+static void export_under_oom(otel_otlp_signal_t signal, encode_fn encode, const void *batch, size_t items)
 {
+    otel_arena_t arena = {0};
+    otel_otlp__buffer_t ref = {0};
+    cr_assert_eq(encode(&arena, &ref, batch), OTEL_OK);
     ts_server_t *s = ts_start(0);
     cr_assert_not_null(s);
     otel_otlp_options_t o = options_for(s);
     long n;
     for (n = 1;; n++) {
-        void *exp;
-        ops->create(&o, &exp);
-        otel_otlp_stats_t before = stats_of(ops->signal);
+        test_exporter_t exp;
+        exporter_create(&exp, signal, &o);
+        otel_otlp_stats_t before = stats_of(signal);
         size_t requests = ts_request_count(s);
         af_arm(n, false);
-        otel_status_t st = ops->export(exp);
+        otel_status_t st = exporter_export(&exp);
         long failed = af_disarm();
-        otel_otlp_stats_t after = stats_of(ops->signal);
+        otel_otlp_stats_t after = stats_of(signal);
         if (failed > 0) {
             cr_assert_neq(st, OTEL_OK, "allocation %ld failed, yet the export reported success", n);
-            cr_assert_eq(after.items_failed - before.items_failed, ops->items,
-                         "allocation %ld failed: %zu items dropped, %" PRIu64 " counted as failed", n, ops->items,
+            cr_assert_eq(after.items_failed - before.items_failed, items,
+                         "allocation %ld failed: %zu items dropped, %" PRIu64 " counted as failed", n, items,
                          after.items_failed - before.items_failed);
             cr_assert_eq(after.items_exported, before.items_exported);
             cr_assert_eq(ts_request_count(s), requests, "nothing is sent for a batch that failed to encode");
-            /* The next batch, on the same exporter, goes out whole. */
-            cr_assert_eq(ops->export(exp), OTEL_OK, "no export after allocation %ld failed", n);
+            cr_assert_eq(exporter_export(&exp), OTEL_OK, "no export after allocation %ld failed", n);
         } else {
             cr_assert_eq(st, OTEL_OK);
         }
-        otel_otlp_stats_t next = stats_of(ops->signal);
-        cr_assert_eq(next.items_exported - after.items_exported, failed > 0 ? ops->items : 0);
+        cr_assert_eq(stats_of(signal).items_exported - before.items_exported, items);
         cr_assert(ts_wait_requests(s, requests + 1, 5000));
-        ts_request_t r = ts_request(s, ts_request_count(s) - 1);
-        cr_assert_eq(ops->decoded_items(&r), ops->items);
-        ops->destroy(exp);
+        ts_request_t r = ts_request(s, requests);
+        cr_assert_eq(r.len, ref.len);
+        cr_assert(memcmp(r.body, ref.data, ref.len) == 0, "allocation %ld: the request differs", n);
+        exporter_destroy(&exp);
         if (failed == 0)
             break;
     }
-    cr_log_info("signal %d: an export with each of its %ld allocations failing in turn", (int)ops->signal, n - 1);
+    cr_log_info("signal %d: an export with each of its %ld allocations failing in turn", (int)signal, n - 1);
     cr_assert_geq(n - 1, 3);
     ts_stop(s);
+    otel_arena__dispose(&arena);
+    otel_otlp__buffer_dispose(&ref);
 }
 
 Test(otlp_oom, the_span_exporter_drops_and_counts_a_batch_it_cannot_encode)
 {
-    exporter_ops_t ops = {OTEL_OTLP_TRACES, SPANS, create_spans, export_spans, destroy_spans, decoded_spans};
-    export_under_oom(&ops);
+    export_under_oom(OTEL_OTLP_TRACES, encode_spans, &items, SPANS);
     cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, the_log_exporter_drops_and_counts_a_batch_it_cannot_encode)
 {
-    exporter_ops_t ops = {OTEL_OTLP_LOGS, RECORDS, create_logs, export_logs, destroy_logs, decoded_logs};
-    export_under_oom(&ops);
+    export_under_oom(OTEL_OTLP_LOGS, encode_logs, &items, RECORDS);
     cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 Test(otlp_oom, the_metric_exporter_drops_and_counts_a_collection_it_cannot_encode)
 {
-    exporter_ops_t ops = {OTEL_OTLP_METRICS, METRIC_POINTS, create_metrics, export_metrics, destroy_metrics,
-                          decoded_points};
-    export_under_oom(&ops);
+    export_under_oom(OTEL_OTLP_METRICS, encode_metrics, &metrics, METRIC_POINTS);
     cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 /* ---- processors: the export thread's encode fails; the processor counts the batch, the next one is exported ---- */
 
-static void end_spans(otel_tracer_t *tracer, int n)
+/* The processor's counters (`exported`, `failed`), the exporter's since `before` (otel.sdk.exporter.*) and the
+ * requests the server got. */
+static void assert_counted(otel_otlp_signal_t signal, const otel_otlp_stats_t *before, uint64_t exported,
+                           uint64_t failed, ts_server_t *s, uint64_t want_exported, uint64_t want_failed,
+                           size_t want_requests)
 {
-    otel_attribute_t attrs[2] = {OTEL_ATTR_STR("http.route", "/api/v1/dummy"), OTEL_ATTR_INT("status", 200)};
-    otel_span_start_options_t so = {.kind = OTEL_SPAN_KIND_SERVER, .attributes = attrs, .attribute_count = 2};
-    for (int i = 0; i < n; i++)
-        otel_span_end(otel_tracer_start_span(tracer, OTEL_STR("GET /api/v1/dummy"), &so), 0);
+    otel_otlp_stats_t now = stats_of(signal);
+    cr_assert_eq(exported, want_exported);
+    cr_assert_eq(failed, want_failed);
+    cr_assert_eq(now.items_exported - before->items_exported, want_exported);
+    cr_assert_eq(now.items_failed - before->items_failed, want_failed, "otel.sdk.exporter.* counts the loss");
+    cr_assert_eq(ts_request_count(s), want_requests);
 }
 
-Test(otlp_oom, the_batch_span_processor_counts_a_batch_lost_to_oom_and_exports_the_next)
+static void stop_and_check_leaks(ts_server_t *s)
 {
-    ts_server_t *s = ts_start(0);
-    otel_otlp_options_t o = options_for(s);
-    otel_span_exporter_t exp;
-    char err[256] = "";
-    cr_assert_eq(otel_otlp_span_exporter_create(&o, &exp, err, sizeof(err)), OTEL_OK, "%s", err);
-    otel_batch_span_processor_options_t bo;
-    otel_batch_span_processor_options_init(&bo);
-    bo.schedule_delay_ms = 60000; /* exports happen at our flushes only */
-    otel_tracer_provider_options_t po;
-    otel_tracer_provider_options_init(&po);
-    cr_assert_eq(otel_batch_span_processor_create(&bo, exp, &po.processors[0]), OTEL_OK);
-    po.processor_count = 1;
-    otel_tracer_provider_t *p;
-    cr_assert_eq(otel_tracer_provider_create(&po, &p), OTEL_OK);
-    otel_scope_t scope = {.name = OTEL_STR("oom")};
-    otel_tracer_t *tracer = otel_tracer_provider_get_tracer(p, &scope);
-    otel_otlp_stats_t before = stats_of(OTEL_OTLP_TRACES);
-
-    end_spans(tracer, 10);
-    af_arm_any_thread(1, true); /* the export thread's first allocation and all later ones fail */
-    otel_tracer_provider_force_flush(p, 5000);
-    cr_assert_gt(af_disarm(), 0, "the export allocated nothing: the test did not test");
-    otel_trace_stats_t st;
-    otel_tracer_provider_get_stats(p, &st);
-    cr_assert_eq(st.spans_failed, 10);
-    cr_assert_eq(st.spans_exported, 0);
-    cr_assert_eq(stats_of(OTEL_OTLP_TRACES).items_failed - before.items_failed, 10, "otel.sdk.exporter.* counts it");
-    cr_assert_eq(ts_request_count(s), 0);
-
-    end_spans(tracer, 7);
-    otel_tracer_provider_force_flush(p, 5000);
-    otel_tracer_provider_get_stats(p, &st);
-    cr_assert_eq(st.spans_exported, 7);
-    cr_assert_eq(st.spans_failed, 10);
-    cr_assert(ts_wait_requests(s, 1, 5000));
-    ts_request_t r = ts_request(s, 0);
-    cr_assert_eq(decoded_spans(&r), 7);
-    otel_tracer_provider_destroy(p);
     ts_stop(s);
     cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
-static void emit_records(otel_logger_t *logger, int n)
+/* A test server, and `exp` exporting `signal` to it. */
+static ts_server_t *server_for(test_exporter_t *exp, otel_otlp_signal_t signal)
 {
+    ts_server_t *s = ts_start(0);
+    cr_assert_not_null(s);
+    otel_otlp_options_t o = options_for(s);
+    exporter_create(exp, signal, &o);
+    return s;
+}
+
+static const otel_scope_t oom_scope = {.name = OTEL_STR("oom")};
+
+/* A provider with a batch processor in front of the OTLP exporter, as the processor tests drive it. */
+typedef struct pipeline {
+    otel_otlp_signal_t signal;
+    void *provider;
+    void (*produce)(void *provider, int n); /* ends n spans, or emits n log records */
+} pipeline_t;
+
+/* Flushes the provider and reads its processor's counters. */
+static void flush_and_count(const pipeline_t *pl, uint64_t *exported, uint64_t *failed)
+{
+    if (pl->signal == OTEL_OTLP_TRACES) {
+        otel_trace_stats_t st;
+        otel_tracer_provider_force_flush(pl->provider, 5000);
+        otel_tracer_provider_get_stats(pl->provider, &st);
+        *exported = st.spans_exported;
+        *failed = st.spans_failed;
+    } else {
+        otel_log_record_processor_stats_t st;
+        otel_logger_provider_force_flush(pl->provider, 5000);
+        otel_logger_provider_get_stats(pl->provider, &st);
+        *exported = st.records_exported;
+        *failed = st.records_failed;
+    }
+}
+
+/* 10 items flushed while every allocation of the export thread fails, then 7 flushed normally. */
+static void flush_under_oom_then_normally(const pipeline_t *pl, ts_server_t *s)
+{
+    otel_otlp_stats_t before = stats_of(pl->signal);
+    uint64_t exported, failed;
+    pl->produce(pl->provider, 10);
+    af_arm_any_thread(1, true); /* the export thread's first allocation and all later ones fail */
+    flush_and_count(pl, &exported, &failed);
+    cr_assert_gt(af_disarm(), 0, "the export allocated nothing: the test did not test");
+    assert_counted(pl->signal, &before, exported, failed, s, 0, 10, 0);
+    pl->produce(pl->provider, 7);
+    flush_and_count(pl, &exported, &failed);
+    assert_counted(pl->signal, &before, exported, failed, s, 7, 10, 1);
+}
+
+static void emit_records(void *provider, int n)
+{
+    otel_logger_t *logger = otel_logger_provider_get_logger(provider, &oom_scope);
     otel_attribute_t attrs[2] = {OTEL_ATTR_STR("http.route", "/api/v1/dummy"), OTEL_ATTR_INT("status", 200)};
     otel_log_record_t rec = {.severity_number = OTEL_SEVERITY_INFO,
                              .body = otlp_fx_str("served"),
@@ -653,55 +576,61 @@ static void emit_records(otel_logger_t *logger, int n)
         cr_assert_eq(otel_logger_emit(logger, &rec), OTEL_OK);
 }
 
+static void end_spans(void *provider, int n)
+{
+    otel_tracer_t *tracer = otel_tracer_provider_get_tracer(provider, &oom_scope);
+    otel_attribute_t attrs[2] = {OTEL_ATTR_STR("http.route", "/api/v1/dummy"), OTEL_ATTR_INT("status", 200)};
+    otel_span_start_options_t so = {.kind = OTEL_SPAN_KIND_SERVER, .attributes = attrs, .attribute_count = 2};
+    for (int i = 0; i < n; i++)
+        otel_span_end(otel_tracer_start_span(tracer, OTEL_STR("GET /api/v1/dummy"), &so), 0);
+}
+
+Test(otlp_oom, the_batch_span_processor_counts_a_batch_lost_to_oom_and_exports_the_next)
+{
+    test_exporter_t exp;
+    ts_server_t *s = server_for(&exp, OTEL_OTLP_TRACES);
+    otel_tracer_provider_options_t po;
+    otel_tracer_provider_options_init(&po);
+    po.processor_count = 1;
+    otel_batch_span_processor_options_t bo = {/* the defaults, but exports happen at our flushes only */
+                                              .max_queue_size = 2048,
+                                              .schedule_delay_ms = 60000,
+                                              .export_timeout_ms = 30000,
+                                              .max_export_batch_size = 512};
+    otel_tracer_provider_t *p;
+    cr_assert_eq(otel_batch_span_processor_create(&bo, exp.spans, &po.processors[0]), OTEL_OK);
+    cr_assert_eq(otel_tracer_provider_create(&po, &p), OTEL_OK);
+    pipeline_t pl = {OTEL_OTLP_TRACES, p, end_spans};
+    flush_under_oom_then_normally(&pl, s);
+    otel_tracer_provider_destroy(p);
+    stop_and_check_leaks(s);
+}
+
 Test(otlp_oom, the_batch_log_processor_counts_records_lost_to_oom_and_exports_the_next)
 {
-    ts_server_t *s = ts_start(0);
-    otel_otlp_options_t o = options_for(s);
-    otel_log_record_exporter_t exp;
-    char err[256] = "";
-    cr_assert_eq(otel_otlp_log_record_exporter_create(&o, &exp, err, sizeof(err)), OTEL_OK, "%s", err);
+    test_exporter_t exp;
+    ts_server_t *s = server_for(&exp, OTEL_OTLP_LOGS);
     otel_batch_log_record_processor_options_t bo;
     otel_batch_log_record_processor_options_init(&bo);
-    bo.schedule_delay_ms = 60000;
+    bo.schedule_delay_ms = 60000; /* exports happen at our flushes only */
     otel_log_record_processor_t *proc;
     otel_logger_provider_t *p;
-    cr_assert_eq(otel_batch_log_record_processor_create(&bo, exp, &proc), OTEL_OK);
+    cr_assert_eq(otel_batch_log_record_processor_create(&bo, exp.logs, &proc), OTEL_OK);
     cr_assert_eq(otel_logger_provider_create(NULL, NULL, proc, &p), OTEL_OK);
-    otel_scope_t scope = {.name = OTEL_STR("oom")};
-    otel_logger_t *logger = otel_logger_provider_get_logger(p, &scope);
-    otel_otlp_stats_t before = stats_of(OTEL_OTLP_LOGS);
-
-    emit_records(logger, 10);
-    af_arm_any_thread(1, true);
-    otel_logger_provider_force_flush(p, 5000);
-    cr_assert_gt(af_disarm(), 0, "the export allocated nothing: the test did not test");
-    otel_log_record_processor_stats_t st;
-    otel_logger_provider_get_stats(p, &st);
-    cr_assert_eq(st.records_failed, 10);
-    cr_assert_eq(st.records_exported, 0);
-    cr_assert_eq(stats_of(OTEL_OTLP_LOGS).items_failed - before.items_failed, 10, "otel.sdk.exporter.* counts it");
-    cr_assert_eq(ts_request_count(s), 0);
+    pipeline_t pl = {OTEL_OTLP_LOGS, p, emit_records};
+    flush_under_oom_then_normally(&pl, s);
 
     /* Emitting under OOM: a record too big for a pool block needs a malloc; it is dropped and counted. */
     static char text[8192];
     memset(text, 'z', sizeof(text));
     otel_log_record_t big = {.body = {.type = OTEL_VALUE_STRING, .u.string = {text, sizeof(text)}}};
     af_arm(1, true);
-    otel_status_t emitted = otel_logger_emit(logger, &big);
+    otel_status_t emitted = otel_logger_emit(otel_logger_provider_get_logger(p, &oom_scope), &big);
     cr_assert_gt(af_disarm(), 0);
     cr_assert_eq(emitted, OTEL_ERR_NO_MEMORY);
+    otel_log_record_processor_stats_t st;
     otel_logger_provider_get_stats(p, &st);
     cr_assert_eq(st.records_dropped, 1);
-
-    emit_records(logger, 7);
-    otel_logger_provider_force_flush(p, 5000);
-    otel_logger_provider_get_stats(p, &st);
-    cr_assert_eq(st.records_exported, 7);
-    cr_assert_eq(st.records_failed, 10);
-    cr_assert(ts_wait_requests(s, 1, 5000));
-    ts_request_t r = ts_request(s, 0);
-    cr_assert_eq(decoded_logs(&r), 7);
     otel_logger_provider_destroy(p);
-    ts_stop(s);
-    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
+    stop_and_check_leaks(s);
 }
