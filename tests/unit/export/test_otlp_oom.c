@@ -9,7 +9,12 @@
 #include "export/otlp_encode_internal.h"
 #include "otel/otel.h"
 #include "otlp_fixtures.h"
+/* The test server allocates with the real allocator: its thread must not take failures meant for otelc. */
+#define malloc __real_malloc
+#define calloc __real_calloc
 #include "otlp_test_server.c"
+#undef malloc
+#undef calloc
 
 /* ---- batches big enough to grow every buffer: the output several times, arena chunks, grouping arrays ---- */
 
@@ -632,5 +637,77 @@ Test(otlp_oom, the_batch_log_processor_counts_records_lost_to_oom_and_exports_th
     otel_logger_provider_get_stats(p, &st);
     cr_assert_eq(st.records_dropped, 1);
     otel_logger_provider_destroy(p);
+    stop_and_check_leaks(s);
+}
+
+/* ---- the periodic reader: collection and export under OOM; a cumulative sum loses nothing ---- */
+
+/* The value of the request's first sum data point (the only metric the reader test records). */
+static int64_t exported_sum(const ts_request_t *r)
+{
+    Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest *req =
+        opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__unpack(NULL, r->len, r->body);
+    cr_assert_not_null(req);
+    cr_assert_eq(req->n_resource_metrics, 1);
+    int64_t v = req->resource_metrics[0]->scope_metrics[0]->metrics[0]->sum->data_points[0]->as_int;
+    opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__free_unpacked(req, NULL);
+    return v;
+}
+
+/* A fresh meter provider with one counter (6 recorded) and a periodic reader exporting to `s` at flushes only. */
+static otel_periodic_reader_t *metrics_pipeline(ts_server_t *s, otel_meter_provider_t **mp)
+{
+    test_exporter_t exp;
+    otel_otlp_options_t o = options_for(s);
+    exporter_create(&exp, OTEL_OTLP_METRICS, &o);
+    cr_assert_eq(otel_meter_provider_create(NULL, mp), OTEL_OK);
+    otel_meter_t *meter;
+    cr_assert_eq(otel_meter_provider_get_meter(*mp, "oom", NULL, NULL, &meter), OTEL_OK);
+    otel_instrument_options_t co = {
+        .name = "oom.requests", .kind = OTEL_INSTRUMENT_COUNTER, .value_type = OTEL_NUMBER_INT64};
+    otel_instrument_t *counter;
+    cr_assert_eq(otel_meter_create_instrument(meter, &co, &counter), OTEL_OK);
+    otel_attribute_t attrs[1] = {OTEL_ATTR_STR("http.route", "/api/v1/dummy")};
+    otel_instrument_record_int64(counter, 2, attrs, 1);
+    otel_instrument_record_int64(counter, 4, attrs, 1);
+    otel_periodic_reader_options_t ro = {.interval_ms = 3600000, .timeout_ms = 5000};
+    otel_periodic_reader_t *reader;
+    cr_assert_eq(otel_periodic_reader_create(*mp, &exp.metrics, &ro, &reader), OTEL_OK);
+    return reader;
+}
+
+/*
+ * A fresh pipeline per N; the Nth allocation of the reader thread's collection and export fails. The flush
+ * reports the failure and sends nothing; the next flush exports the cumulative sum whole (6).
+ */
+Test(otlp_oom, the_periodic_reader_survives_oom_at_every_allocation_and_the_next_export_has_the_full_sum)
+{
+    ts_server_t *s = ts_start(0);
+    cr_assert_not_null(s);
+    long n;
+    for (n = 1;; n++) {
+        otel_meter_provider_t *mp;
+        otel_periodic_reader_t *reader = metrics_pipeline(s, &mp);
+        size_t requests = ts_request_count(s);
+        af_arm_any_thread(n, false);
+        otel_status_t st = otel_periodic_reader_force_flush(reader, 5000);
+        long failed = af_disarm();
+        if (failed == 0) {
+            cr_assert_eq(st, OTEL_OK);
+        } else {
+            cr_assert_neq(st, OTEL_OK, "allocation %ld of a collection failed, yet the flush reported success", n);
+            cr_assert_eq(ts_request_count(s), requests, "nothing is sent for a collection that failed");
+            cr_assert_eq(otel_periodic_reader_force_flush(reader, 5000), OTEL_OK, "no export after allocation %ld", n);
+        }
+        cr_assert(ts_wait_requests(s, requests + 1, 5000));
+        ts_request_t r = ts_request(s, requests);
+        cr_assert_eq(exported_sum(&r), 6, "allocation %ld: the cumulative sum lost measurements", n);
+        otel_periodic_reader_destroy(reader);
+        otel_meter_provider_destroy(mp);
+        if (failed == 0)
+            break;
+    }
+    cr_log_info("periodic reader: a collection and export with each of its %ld allocations failing in turn", n - 1);
+    cr_assert_geq(n - 1, 3);
     stop_and_check_leaks(s);
 }
