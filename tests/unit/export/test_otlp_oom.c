@@ -384,6 +384,12 @@ static otel_otlp_stats_t stats_of(otel_otlp_signal_t signal)
     return st;
 }
 
+static void stop_and_check_leaks(ts_server_t *s)
+{
+    ts_stop(s);
+    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
+}
+
 /* The OTLP exporter of one signal, behind one create/export/destroy. */
 typedef struct test_exporter {
     otel_otlp_signal_t signal;
@@ -495,6 +501,42 @@ Test(otlp_oom, the_metric_exporter_drops_and_counts_a_collection_it_cannot_encod
     cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
+/* Creating an exporter (headers parsed, gRPC metadata, the pipelining slots): each allocation fails in turn. */
+Test(otlp_oom, creating_an_exporter_under_oom_refuses_cleanly_or_stays_sequential)
+{
+    ts_server_t *s = ts_start(0);
+    cr_assert_not_null(s);
+    otel_otlp_options_t o = options_for(s);
+    snprintf(o.headers, sizeof(o.headers), "api-key=s3cr%%3Dt,x-team=a%%20b");
+    o.concurrent_exports = 2;
+    long n, degraded = 0;
+    for (n = 1;; n++) {
+        otel_span_exporter_t exp = {0};
+        char err[256] = "";
+        size_t requests = ts_request_count(s);
+        af_arm(n, false);
+        otel_status_t st = otel_otlp_span_exporter_create(&o, &exp, err, sizeof(err));
+        long failed = af_disarm();
+        if (failed > 0 && st != OTEL_OK)
+            continue; /* refused, nothing kept (the leak check below) */
+        /* Created: cleanly, or without its pipelining slots (by design it then stays sequential). Either way
+         * it exports. */
+        cr_assert_eq(st, OTEL_OK, "%s", err);
+        degraded += failed > 0;
+        cr_assert_eq(exp.export_spans(exp.self, items.span_ptrs, SPANS), OTEL_OK);
+        cr_assert_eq(exp.force_flush(exp.self, 5000), OTEL_OK);
+        cr_assert(ts_wait_requests(s, requests + 1, 5000));
+        exp.shutdown(exp.self, 1000);
+        exp.destroy(exp.self);
+        if (failed == 0)
+            break;
+    }
+    cr_assert_eq(degraded, 1, "only the pipelining slots are optional");
+    cr_log_info("exporter creation with each of its %ld allocations failing in turn", n - 1);
+    cr_assert_geq(n - 1, 3);
+    stop_and_check_leaks(s);
+}
+
 /* ---- processors: the export thread's encode fails; the processor counts the batch, the next one is exported ---- */
 
 /* The processor's counters (`exported`, `failed`), the exporter's since `before` (otel.sdk.exporter.*) and the
@@ -509,12 +551,6 @@ static void assert_counted(otel_otlp_signal_t signal, const otel_otlp_stats_t *b
     cr_assert_eq(now.items_exported - before->items_exported, want_exported);
     cr_assert_eq(now.items_failed - before->items_failed, want_failed, "otel.sdk.exporter.* counts the loss");
     cr_assert_eq(ts_request_count(s), want_requests);
-}
-
-static void stop_and_check_leaks(ts_server_t *s)
-{
-    ts_stop(s);
-    cr_assert_eq(af_leaks(), 0, "LeakSanitizer found a leak (report above)");
 }
 
 /* A test server, and `exp` exporting `signal` to it. */
