@@ -23,7 +23,6 @@ void *__real_aligned_alloc(size_t align, size_t size);
 
 static _Atomic long af_countdown;  /* > 0: armed; the call that takes it to 0 fails */
 static _Atomic bool af_fail_after; /* also fail every call after that one (until disarmed) */
-static _Atomic long af_seen;       /* calls seen while armed */
 static _Atomic long af_failed;     /* calls failed since af_arm */
 static _Atomic bool af_any_thread; /* count calls on every thread, not only the arming one */
 static pthread_t af_thread;        /* the arming thread */
@@ -36,7 +35,6 @@ static inline void af_arm(long nth, bool and_after)
 {
     af_thread = pthread_self();
     atomic_store(&af_any_thread, false);
-    atomic_store(&af_seen, 0);
     atomic_store(&af_failed, 0);
     atomic_store(&af_fail_after, and_after);
     atomic_store(&af_countdown, nth);
@@ -57,18 +55,11 @@ static inline long af_disarm(void)
     return atomic_load(&af_failed);
 }
 
-/** Allocations seen since af_arm (armed ones only). */
-static inline long af_calls(void)
-{
-    return atomic_load(&af_seen);
-}
-
 static bool af_should_fail(void)
 {
     long left = atomic_load(&af_countdown);
     if (left <= 0 || (!atomic_load(&af_any_thread) && !pthread_equal(pthread_self(), af_thread)))
         return false;
-    atomic_fetch_add(&af_seen, 1);
     if (left > 1) {
         atomic_fetch_sub(&af_countdown, 1);
         return false;
