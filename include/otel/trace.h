@@ -106,8 +106,10 @@ typedef struct otel_trace_stats {
     uint64_t spans_failed;    /* in batches exporters rejected */
     uint64_t export_calls;
     uint64_t export_failures;
-    uint64_t queue_size;     /* spans waiting in batch queues now */
-    uint64_t queue_capacity; /* summed batch queue capacity */
+    uint64_t queue_size;         /* spans waiting in batch queues now */
+    uint64_t queue_capacity;     /* summed batch queue capacity */
+    uint64_t spans_alloc_failed; /* starts that could not allocate a span (out of memory): the caller got the shared
+                                    non-recording span; not in spans_started */
 } otel_trace_stats_t;
 
 /** Reads the counters (each exact, not a consistent snapshot). Thread-safe, lock-free. */

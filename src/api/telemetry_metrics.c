@@ -60,6 +60,7 @@ void api_tel__routes_init(void)
 /* The counters spans and log records share, read from their provider. */
 typedef struct sdk_counts {
     uint64_t created, recording, exported, failed, dropped, queue_size, queue_capacity;
+    uint64_t alloc_failed; /* spans only: starts that could not allocate a span */
 } sdk_counts_t;
 
 enum { SIGNAL_SPANS = 0, SIGNAL_LOGS = 1 };
@@ -72,12 +73,12 @@ static sdk_counts_t read_counts(int signal)
         otel_trace_stats_t st;
         otel_tracer_provider_get_stats(api_tel.tracer_provider, &st);
         return (sdk_counts_t){st.spans_started, st.spans_recording, st.spans_exported, st.spans_failed,
-                              st.spans_dropped, st.queue_size,      st.queue_capacity};
+                              st.spans_dropped, st.queue_size,      st.queue_capacity, st.spans_alloc_failed};
     }
     otel_log_record_processor_stats_t st;
     otel_logger_provider_get_stats(api_tel.logger_provider, &st);
     return (sdk_counts_t){st.records_received, st.records_received, st.records_exported, st.records_failed,
-                          st.records_dropped,  st.queue_size,       st.queue_capacity};
+                          st.records_dropped,  st.queue_size,       st.queue_capacity,   0};
 }
 
 static void observe_sdk(otel_observer_t *o, void *user)
@@ -100,6 +101,10 @@ static void observe_sdk(otel_observer_t *o, void *user)
     case M_PROCESSED:
         otel_observer_observe_int64(o, (int64_t)(c.exported + c.failed), NULL, 0);
         otel_observer_observe_int64(o, (int64_t)c.dropped, &err_full, 1);
+        if (signal == SIGNAL_SPANS) {
+            otel_attribute_t err_oom = OTEL_ATTR_STR("error.type", "out_of_memory");
+            otel_observer_observe_int64(o, (int64_t)c.alloc_failed, &err_oom, 1);
+        }
         break;
     case M_EXPORTED:
         otel_observer_observe_int64(o, (int64_t)c.exported, NULL, 0);

@@ -9,6 +9,7 @@ static void observe_spans(otel_observer_t *obs, void *user, int which)
     otel_trace_stats_t st;
     otel_tracer_provider_get_stats(user, &st);
     otel_attribute_t err = OTEL_ATTR_STR("error.type", "queue_full");
+    otel_attribute_t oom = OTEL_ATTR_STR("error.type", "out_of_memory");
     switch (which) {
     case 0:
         otel_observer_observe_int64(obs, (int64_t)st.spans_started, NULL, 0);
@@ -16,9 +17,10 @@ static void observe_spans(otel_observer_t *obs, void *user, int which)
     case 1: /* recording spans not ended yet */
         otel_observer_observe_int64(obs, (int64_t)(st.spans_recording - st.spans_ended), NULL, 0);
         break;
-    case 2: /* spans the processors handled: handed to an exporter, or dropped */
+    case 2: /* spans the processors handled: handed to an exporter, or dropped (a processor's, or no memory) */
         otel_observer_observe_int64(obs, (int64_t)(st.spans_exported + st.spans_failed), NULL, 0);
         otel_observer_observe_int64(obs, (int64_t)st.spans_dropped, &err, 1);
+        otel_observer_observe_int64(obs, (int64_t)st.spans_alloc_failed, &oom, 1);
         break;
     case 4:
         otel_observer_observe_int64(obs, (int64_t)st.queue_size, NULL, 0);

@@ -313,9 +313,14 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
         tracestate = (otel_str_t){"", 0};
     }
 
+    unsigned index = otel_trace__thread_index();
+    bool exclusive = index < OTEL_TRACE__EXCLUSIVE_CELLS;
+    otel_trace__counter_cell_t *cell = &provider->counters[exclusive ? index : OTEL_TRACE__EXCLUSIVE_CELLS];
     otel_span_t *span = otel_span_pool__get();
-    if (span == NULL)
+    if (__builtin_expect(span == NULL, 0)) { /* out of memory: the caller still gets a usable (non-recording) span */
+        otel_trace__count(&cell->alloc_failed, exclusive);
         return &noop_span;
+    }
     span->tracer = tracer;
     otel_span_context_t *ctx = &span->context;
     if (parent != NULL) {
@@ -333,9 +338,6 @@ otel_span_t *otel_tracer_start_span(otel_tracer_t *tracer, otel_str_t name, cons
                                          options->attribute_count);
     ctx->trace_flags = decision == OTEL_SAMPLING_RECORD_AND_SAMPLE ? OTEL_TRACE_FLAGS_SAMPLED : 0;
 
-    unsigned index = otel_trace__thread_index();
-    bool exclusive = index < OTEL_TRACE__EXCLUSIVE_CELLS;
-    otel_trace__counter_cell_t *cell = &provider->counters[exclusive ? index : OTEL_TRACE__EXCLUSIVE_CELLS];
     otel_trace__count(&cell->started, exclusive);
     otel_span_data_t *d = &span->data;
     if (tracestate.len > 0)

@@ -108,6 +108,7 @@ typedef struct otel_trace__counter_cell {
     _Alignas(64) _Atomic uint64_t started;
     _Atomic uint64_t recording;
     _Atomic uint64_t ended;
+    _Atomic uint64_t alloc_failed; /* starts that got no span from the pool (out of memory) */
 } otel_trace__counter_cell_t;
 
 /** This thread's small index (0, 1, 2, ... in first-use order). */

@@ -206,6 +206,7 @@ void otel_tracer_provider_get_stats(const otel_tracer_provider_t *provider, otel
         stats->spans_started += atomic_load_explicit(&c->started, memory_order_relaxed);
         stats->spans_recording += atomic_load_explicit(&c->recording, memory_order_relaxed);
         stats->spans_ended += atomic_load_explicit(&c->ended, memory_order_relaxed);
+        stats->spans_alloc_failed += atomic_load_explicit(&c->alloc_failed, memory_order_relaxed);
     }
     for (size_t i = 0; i < provider->processor_count; i++) {
         otel_span_processor_stats_t s;
