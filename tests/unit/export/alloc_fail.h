@@ -73,8 +73,8 @@ static bool af_should_fail(void)
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
-/* LeakSanitizer's report at a Criterion worker's exit is printed but does not fail the test (the runner ignores
- * the worker's exit status), so a test that must not leak asks for a check itself. 0 without ASan. */
+/* A leak at a Criterion worker's exit fails the test anyway (tests/support/criterion_gate.c); a test that wants to
+ * know which of its cases leaked asks for a check right after it. 0 without ASan. */
 #define af_leaks() __lsan_do_recoverable_leak_check()
 #else
 #define af_leaks() 0
