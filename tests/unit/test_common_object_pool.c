@@ -14,14 +14,9 @@ typedef struct item {
 
 static _Atomic int freed;
 
-static item_t *item_of(otel_pool_link_t *link)
-{
-    return (item_t *)((char *)link - offsetof(item_t, link));
-}
-
 static void free_item(otel_pool_link_t *link)
 {
-    free(item_of(link));
+    free(OTEL_POOL_OBJECT(link, item_t, link));
     freed++;
 }
 
@@ -33,7 +28,7 @@ static item_t *take(void)
 {
     otel_pool_link_t *link = otel_pool__get(KIND);
     if (link != NULL)
-        return item_of(link);
+        return OTEL_POOL_OBJECT(link, item_t, link);
     item_t *it = malloc(sizeof(*it));
     cr_assert_not_null(it);
     cr_assert(otel_pool__adopt(&item_class, &it->link));

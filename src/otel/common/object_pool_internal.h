@@ -18,6 +18,9 @@ typedef struct otel_pool_link {
     otel_pool_t *pool;           /* the pool it returns to, set once by otel_pool__adopt */
 } otel_pool_link_t;
 
+/** The object of type `type` whose member `member` is `link`. */
+#define OTEL_POOL_OBJECT(link, type, member) ((type *)((char *)(link)-offsetof(type, member)))
+
 /** A kind of pooled object: its slot, and how to free one of its objects once its thread has exited. */
 typedef struct otel_pool_class {
     otel_pool_kind_t kind;

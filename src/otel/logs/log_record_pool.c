@@ -1,17 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Log record blocks: the logs side of the per-thread object pools (common/object_pool.c): fixed-size blocks. */
-#include <stddef.h>
 #include <stdlib.h>
 #include "logs/logs_internal.h"
 
-static otel_log__record_t *record_of(otel_pool_link_t *link)
-{
-    return (otel_log__record_t *)((char *)link - offsetof(otel_log__record_t, link));
-}
-
 static void free_record(otel_pool_link_t *link)
 {
-    free(record_of(link));
+    free(OTEL_POOL_OBJECT(link, otel_log__record_t, link));
 }
 
 static const otel_pool_class_t log_record_class = {OTEL_POOL_LOG_RECORD, free_record};
@@ -20,7 +14,7 @@ otel_log__record_t *otel_log__pool_get(void)
 {
     otel_pool_link_t *link = otel_pool__get(OTEL_POOL_LOG_RECORD);
     if (link != NULL)
-        return record_of(link);
+        return OTEL_POOL_OBJECT(link, otel_log__record_t, link);
     otel_log__record_t *r = malloc(OTEL_LOG__BLOCK_SIZE);
     if (r != NULL)
         otel_pool__adopt(&log_record_class, &r->link); /* when that fails, link.pool is NULL: a plain heap block */

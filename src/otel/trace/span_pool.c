@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Span pools: the span side of the per-thread object pools (common/object_pool.c): reset on reuse, new spans. */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "trace/trace_internal.h"
@@ -8,14 +7,9 @@
 void otel_span__reset(otel_span_t *span);
 void otel_span__free(otel_span_t *span);
 
-static otel_span_t *span_of(otel_pool_link_t *link)
-{
-    return (otel_span_t *)((char *)link - offsetof(otel_span_t, link));
-}
-
 static void free_span(otel_pool_link_t *link)
 {
-    otel_span__free(span_of(link));
+    otel_span__free(OTEL_POOL_OBJECT(link, otel_span_t, link));
 }
 
 static const otel_pool_class_t span_class = {OTEL_POOL_SPAN, free_span};
@@ -25,7 +19,7 @@ otel_span_t *otel_span_pool__get(void)
     otel_span_t *s;
     otel_pool_link_t *link = otel_pool__get(OTEL_POOL_SPAN);
     if (link != NULL) {
-        s = span_of(link);
+        s = OTEL_POOL_OBJECT(link, otel_span_t, link);
         /* The next span's first line was last written on the export thread (the pool link): fetch it early. */
         otel_pool_link_t *next = otel_pool__peek(OTEL_POOL_SPAN);
         if (next != NULL)
