@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Span micro-benchmark: start + 5 attributes + end into the batch processor (1..N threads), non-sampled spans,
- * allocation counting after warm-up, and a soak mode that keeps the queue full and samples memory. */
+ * h2otel's server span shape, keys copied or referenced (--static-keys), allocation counting after warm-up, and a
+ * soak mode that keeps the queue full and samples memory. */
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -41,6 +42,8 @@ void free(void *p)
 
 static otel_tracer_t *tracer;
 static size_t attribute_count = 5; /* --bare: 0, to compare with opentelemetry-cpp's bare start+end */
+static bool server_shape;          /* --server: h2otel's server span (9 attributes to start, the status to end) */
+static bool static_keys;           /* --static-keys: the keys are referenced (static_keys / _static_keys) */
 static _Atomic uint64_t exported_spans;
 static int export_sleep_us;
 
@@ -54,9 +57,46 @@ static otel_status_t noop_export(void *self, const otel_span_data_t *const *span
     return OTEL_OK;
 }
 
-/* The measured unit of work: one span with five attributes. */
+/*
+ * h2otel's server span for `GET /api/v1/dummy/` from wrk: the attributes start_server_span passes in the start
+ * options (values pointing into a request buffer, as there), then the status code set at the end.
+ */
+static void server_span(void)
+{
+    static char request[] = "GET /api/v1/dummy/ HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk/4.1.0\r\n";
+    char peer[16] = "127.0.0.1";
+    otel_attribute_t a[] = {
+        OTEL_ATTR_STR("http.request.method", "GET"),
+        {OTEL_STR("url.path"), {.type = OTEL_VALUE_STRING, .u.string = {request + 4, 14}}},
+        OTEL_ATTR_STR("url.scheme", "http"),
+        OTEL_ATTR_STR("http.route", "/api/v1/dummy/"),
+        {OTEL_STR("server.address"), {.type = OTEL_VALUE_STRING, .u.string = {request + 35, 9}}},
+        OTEL_ATTR_INT("server.port", 8080),
+        {OTEL_STR("client.address"), {.type = OTEL_VALUE_STRING, .u.string = {peer, 9}}},
+        OTEL_ATTR_STR("network.protocol.version", "1.1"),
+        {OTEL_STR("user_agent.original"), {.type = OTEL_VALUE_STRING, .u.string = {request + 63, 9}}},
+    };
+    otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_SERVER,
+                                   .root = true,
+                                   .attributes = a,
+                                   .attribute_count = sizeof(a) / sizeof(a[0]),
+                                   .static_keys = static_keys};
+    otel_span_t *s = otel_tracer_start_span(tracer, OTEL_STR("GET /api/v1/dummy/"), &o);
+    otel_attribute_t status = OTEL_ATTR_INT("http.response.status_code", 200);
+    if (static_keys)
+        otel_span_set_attributes_static_keys(s, &status, 1);
+    else
+        otel_span_set_attribute(s, &status);
+    otel_span_end(s, 0);
+}
+
+/* The measured unit of work: one span with five attributes (or the server span's shape). */
 __attribute__((noinline)) static void one_span(void)
 {
+    if (server_shape) {
+        server_span();
+        return;
+    }
     otel_attribute_t attrs[5] = {
         OTEL_ATTR_STR("http.request.method", "GET"),
         OTEL_ATTR_STR("http.route", "/api/items/{id}"),
@@ -65,7 +105,10 @@ __attribute__((noinline)) static void one_span(void)
         OTEL_ATTR_BOOL("cache.hit", true),
     };
     otel_span_t *s = otel_tracer_start_span(tracer, OTEL_STR("GET /api/items/{id}"), NULL);
-    otel_span_set_attributes(s, attrs, attribute_count);
+    if (static_keys)
+        otel_span_set_attributes_static_keys(s, attrs, attribute_count);
+    else
+        otel_span_set_attributes(s, attrs, attribute_count);
     otel_span_end(s, 0);
 }
 
@@ -153,7 +196,7 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: trace_spans_bench [--threads N] [--spans N] [--rounds N] [--unsampled] [--bare] [--queue N]\n"
-            "                         [--callgrind] [--soak SECONDS] [--pin]\n");
+            "                         [--callgrind] [--soak SECONDS] [--pin] [--server] [--static-keys]\n");
     exit(2);
 }
 
@@ -182,6 +225,10 @@ int main(int argc, char **argv)
             callgrind = true;
         else if (strcmp(argv[i], "--pin") == 0)
             pin = true;
+        else if (strcmp(argv[i], "--server") == 0)
+            server_shape = true;
+        else if (strcmp(argv[i], "--static-keys") == 0)
+            static_keys = true;
         else
             usage();
     }
@@ -287,7 +334,10 @@ int main(int argc, char **argv)
     otel_trace_stats_t st;
     otel_tracer_provider_get_stats(p, &st);
     printf("threads %d spans/thread/round %ld rounds %d %s%s: median %.1f ns/span (min %.1f, max %.1f)\n", threads,
-           spans, rounds, unsampled ? "non-sampled" : "sampled", attribute_count == 0 ? " bare" : "",
+           spans, rounds, unsampled ? "non-sampled" : "sampled",
+           server_shape           ? " server-span"
+           : attribute_count == 0 ? " bare"
+                                  : "",
            per_span[rounds / 2], per_span[0], per_span[rounds - 1]);
     printf("thread CPU time: median %.1f ns/span (min %.1f, max %.1f)\n", cpu_per_span[rounds / 2], cpu_per_span[0],
            cpu_per_span[rounds - 1]);

@@ -133,6 +133,9 @@ def cases(quick):
         span_case("span_sampled", []),
         span_case("span_sampled", [], threads=2, counted=False),
         span_case("span_bare", ["--bare"]),
+        # h2otel's server span (9 attributes to start, the status code at the end), keys copied / referenced.
+        span_case("span_server", ["--server"]),
+        span_case("span_server_static_keys", ["--server", "--static-keys"]),
         span_case("span_unsampled", ["--unsampled"]),
         # The batch processor's export thread: the same callgrind run drains 2n spans (warm-up + measured).
         Case(

@@ -128,6 +128,16 @@ typedef struct otel_span_start_options {
     size_t attribute_count;
     const otel_span_link_t *links; /* borrowed; added to the span (subject to link limits) */
     size_t link_count;
+    /**
+     * Opt-in, default false (every key and value is copied). true promises that the KEY of every entry of
+     * `attributes` stays valid and unchanged until otel_tracer_provider_shutdown has returned OTEL_OK (processors
+     * and exporters read ended spans until then; after a timeout a hung exporter may still read them, so keep
+     * them for the process's life then): string literals, or a table that outlives the provider.
+     * The SDK then keeps the key pointers instead of copying the keys. Values are copied either way (they may
+     * point into the request). Links' attributes are always copied. The exported span (and its OTLP bytes)
+     * are the same as without the flag. Saves a copy per key on hot paths that start the same span shape.
+     */
+    bool static_keys;
 } otel_span_start_options_t;
 
 /**
@@ -172,9 +182,16 @@ OTEL_API otel_span_context_t otel_span_get_context(const otel_span_t *span);
 /** The span's tracestate (inherited from its parent), valid until the span ends. */
 OTEL_API otel_str_t otel_span_get_tracestate(const otel_span_t *span);
 
-/** Sets (or overwrites, same key) attributes; values are copied, strings truncated to the limit. */
+/** Sets (or overwrites, same key) attributes; keys and values are copied, strings truncated to the limit. */
 OTEL_API void otel_span_set_attribute(otel_span_t *span, const otel_attribute_t *attribute);
 OTEL_API void otel_span_set_attributes(otel_span_t *span, const otel_attribute_t *attributes, size_t count);
+/**
+ * otel_span_set_attributes with the promise of otel_span_start_options_t.static_keys: every KEY of
+ * `attributes` stays valid and unchanged as long as that flag requires (string literals, typically), so the
+ * SDK references the keys instead of copying them. Values are copied as by otel_span_set_attributes. Same
+ * locking, NULL and after-end behaviour as otel_span_set_attributes.
+ */
+OTEL_API void otel_span_set_attributes_static_keys(otel_span_t *span, const otel_attribute_t *attributes, size_t count);
 /** Adds an event at `time_unix_ns` (0 = now). */
 OTEL_API void otel_span_add_event(otel_span_t *span, otel_str_t name, uint64_t time_unix_ns,
                                   const otel_attribute_t *attributes, size_t count);

@@ -292,11 +292,11 @@ static void finish(api_req_telemetry_t *rt)
     if (rt->span != NULL) {
         if (status > 0) {
             otel_attribute_t s = OTEL_ATTR_INT("http.response.status_code", status);
-            otel_span_set_attribute(rt->span, &s);
+            otel_span_set_attributes_static_keys(rt->span, &s, 1);
         }
         if (status >= 500 || status <= 0) { /* 4xx is the client's fault: not an error of a server span */
             otel_attribute_t e = {OTEL_STR("error.type"), {.type = OTEL_VALUE_STRING, .u.string = status_text}};
-            otel_span_set_attribute(rt->span, &e);
+            otel_span_set_attributes_static_keys(rt->span, &e, 1);
             otel_span_set_status(rt->span, OTEL_STATUS_CODE_ERROR, status_text);
         }
         otel_span_scope_begin(&scope, rt->span); /* exemplars and the log record see the span */
@@ -372,7 +372,10 @@ static size_t format_ipv4(const uint8_t a[4], char *out)
 static otel_span_t *start_server_span(api_req_telemetry_t *rt, h2o_req_t *req, api_thread_t *t)
 {
     const api_tel_route_t *r = rt->route;
-    otel_span_start_options_t o = {.kind = OTEL_SPAN_KIND_SERVER, .start_time_unix_ns = rt->start_ns, .root = true};
+    /* Every key below is a literal or lives in api_tel's route table (the extra attributes), which outlives the
+     * tracer provider: referenced, not copied. */
+    otel_span_start_options_t o = {
+        .kind = OTEL_SPAN_KIND_SERVER, .start_time_unix_ns = rt->start_ns, .root = true, .static_keys = true};
     if (has_header(req, H2O_STRLIT("traceparent")) || has_header(req, H2O_STRLIT("baggage"))) {
         otel_propagator_extract(api_tel.propagator, req, get_header, &tl_prop);
         if (otel_span_context_is_valid(&tl_prop.span_context)) {
@@ -513,7 +516,8 @@ size_t api_telemetry_client_begin(h2o_req_t *req, api_client_call_t *call, const
                                    .parent_tracestate = otel_span_get_tracestate(rt->span),
                                    .start_time_unix_ns = call->start_ns,
                                    .attributes = a,
-                                   .attribute_count = sizeof(a) / sizeof(a[0])};
+                                   .attribute_count = sizeof(a) / sizeof(a[0]),
+                                   .static_keys = true}; /* the keys are literals */
     call->span = otel_tracer_start_span(api_tel.tracer, otel_str_from_cstr(method), &o);
     /* Inject the client span's context and pass the incoming baggage on. */
     otel_propagation_context_init(&tl_prop);
@@ -550,7 +554,7 @@ void api_telemetry_client_end(api_client_call_t *call, int status, const char *e
         a[n++] = (otel_attribute_t){OTEL_STR("error.type"), {.type = OTEL_VALUE_STRING, .u.string = err}};
     otel_span_scope_t scope;
     if (call->span != NULL) {
-        otel_span_set_attributes(call->span, a + 4, n - 4);
+        otel_span_set_attributes_static_keys(call->span, a + 4, n - 4);
         if (err.len > 0)
             otel_span_set_status(call->span, OTEL_STATUS_CODE_ERROR, err);
         otel_span_scope_begin(&scope, call->span);

@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -187,6 +188,33 @@ class BlackHole:
         for c in self.conns:
             c.close()
         return len(self.conns)
+
+
+class PacketDrop:
+    """Every packet to or from a port silently dropped by nftables: established connections stay open and go quiet,
+    new SYNs get no answer - the network path black-holed. Only inside a network namespace of the test's own
+    (see enter_own_netns): the rule must never touch the machine's loopback."""
+
+    TABLE = "h2otel_faults"
+
+    def __init__(self, port):
+        rules = (f"table inet {self.TABLE} {{\n chain out {{\n type filter hook output priority 0;\n"
+                 f" tcp dport {port} drop\n tcp sport {port} drop\n }}\n}}\n")
+        subprocess.run(["nft", "-f", "-"], input=rules, text=True, check=True)
+
+    def stop(self):
+        subprocess.run(["nft", "delete", "table", "inet", self.TABLE], check=True)
+
+
+def enter_own_netns():
+    """Re-executes this script in a new user + network namespace (unshare -rn) with only loopback, up, unless it is
+    already there. Servers, load and nftables rules then cannot reach or change the machine's own network."""
+    if os.environ.get("H2OTEL_OWN_NETNS") == "1":
+        subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+        return
+    os.environ["H2OTEL_OWN_NETNS"] = "1"
+    argv = ["unshare", "-rn", "--", sys.executable, os.path.abspath(sys.argv[0]), *sys.argv[1:]]
+    os.execvp(argv[0], argv)
 
 
 class FullBacklog:
@@ -405,7 +433,7 @@ class Loader:
 
 
 def kill_quietly(*things):
-    """Stops whatever is given (Collector, H2otel, BlackHole, FullBacklog, Loader, Sampler), ignoring errors: for
+    """Stops whatever is given (Collector, H2otel, BlackHole, PacketDrop, FullBacklog, Loader, Sampler), ignoring errors: for
     finally blocks."""
     for t in things:
         if t is None:

@@ -3,8 +3,10 @@
 
 h2otel with full telemetry (always_on, metrics every 500 ms, access-log records, OTLP/gRPC, small queues so outages
 drop) serves a steady loader while the real Collector is: absent at start, started, SIGKILLed, restarted, frozen
-with SIGSTOP for longer than the export timeout, replaced by a black hole (accepts TCP, never answers), then by a
-listener whose accept queue is full (SYNs unanswered), restarted.
+with SIGSTOP for longer than the export timeout, cut off by dropping every packet to and from its port (nftables: the
+open connection goes silent, new SYNs are unanswered), replaced by a black hole (accepts TCP, never answers), then by
+a listener whose accept queue is full (SYNs unanswered), restarted. The test runs in a user + network namespace of
+its own (it re-executes itself under `unshare -rn`), so its nftables rule cannot touch the machine's network.
 Then SIGTERM under load, and SIGKILL under load followed by a restart on the same port.
 
 Asserted: every request answered 200 while the service runs; no crash; RSS within a bound of the start-up RSS;
@@ -23,7 +25,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from faultlib import BlackHole, Collector, FullBacklog, H2otel, Loader, Sampler, kill_quietly  # noqa: E402
+from faultlib import (BlackHole, Collector, FullBacklog, H2otel, Loader, PacketDrop, Sampler,  # noqa: E402
+                      enter_own_netns, kill_quietly)
 
 RATE = int(os.environ.get("FAULTS_RATE", "300"))  # requests/s, steady
 PHASE = float(os.environ.get("FAULTS_PHASE_S", "3"))  # seconds per phase
@@ -115,9 +118,10 @@ def phase_report(loader, name, t0, t1):
 
 
 def main():
+    enter_own_netns()
     collector_bin, h2otel_bin = sys.argv[1], sys.argv[2]
     work = tempfile.mkdtemp(prefix="h2otel-faults-")
-    col = a = b = c = loader = slow = sampler = hole = None
+    col = a = b = c = loader = slow = sampler = hole = drop = None
     env = {"OTEL_BSP_MAX_QUEUE_SIZE": str(QUEUE), "OTEL_BLRP_MAX_QUEUE_SIZE": str(QUEUE),
            "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": str(BATCH), "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE": str(BATCH)}
     try:
@@ -160,6 +164,17 @@ def main():
         rec = time.monotonic()
         phase("collector thawed", PHASE)
         resumed(col, rec, "thaw after SIGSTOP (3 x the export timeout)")
+
+        drop = PacketDrop(col.port)
+        t_drop = time.monotonic()
+        phase("network path black-holed (packets dropped)", PHASE)
+        through = sum(col.received(s, t_drop + 0.3, time.monotonic()) for s in ("spans", "logs"))
+        drop.stop()
+        drop = None
+        rec = time.monotonic()
+        check(through == 0, f"nothing reaches the Collector while its packets are dropped ({through})")
+        phase("network path restored", PHASE)
+        resumed(col, rec, "recovery after the dropped packets (the same connection, or a new one)")
 
         check(col.stop() == 0, "the Collector exits 0 on SIGTERM")
         hole = BlackHole(col.port)
@@ -253,7 +268,7 @@ def main():
             check(acc["spans"]["failed"] == 0 and acc["spans"]["dropped"] == 0 and acc["logs"]["failed"] == 0
                   and acc["logs"]["dropped"] == 0, "faults-c (Collector up all along) lost nothing")
     finally:
-        kill_quietly(loader, slow, sampler, hole, a, b, c, col)
+        kill_quietly(loader, slow, sampler, drop, hole, a, b, c, col)
         if failures or os.environ.get("KEEP_TMP"):
             print(f"work dir kept: {work}")
         else:

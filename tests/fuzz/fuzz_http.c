@@ -61,7 +61,8 @@ static int setup(void)
     cfg.throttle_queue = 4;
     cfg.access_log = 0;
     cfg.max_body_bytes = 8192; /* small, so oversized bodies (413) are in reach */
-    cfg.dummy_delay = (api_delay_range_t){0, 0}; /* no timers: a delayed answer only costs fuzzing time */
+    /* No delay timers: a delayed answer only costs fuzzing time. */
+    cfg.dummy_delay = (api_delay_range_t){0, 0};
     cfg.slow_delay = (api_delay_range_t){0, 0};
     cfg.downstream_timeout_ms = 200;
     snprintf(cfg.downstream_url, sizeof(cfg.downstream_url), "http://127.0.0.1:1/"); /* refused: 502 */

@@ -32,6 +32,7 @@ struct otel_span {
     otel_attribute_t *attributes;
     uint32_t attribute_cap;
     uint32_t event_cap;
+    uint64_t key_filter; /* one bit per key of `data.attributes` (see set_attributes in span.c): 0 = none */
     otel_span_event_t *events;
     otel_span_link_t *links;
     uint32_t link_cap;

@@ -218,7 +218,9 @@ Test(logs_sdk, full_queue_drops_without_blocking_and_counts)
     otel_log_record_processor_stats_t st;
     otel_logger_provider_get_stats(p, &st);
     cr_assert_eq(st.records_dropped, full);
-    cr_assert_leq(st.queue_size, 8);
+    /* queue_size counts the queue and the batch in the exporter's hands: when the export thread took its first
+     * batch while the loop was still emitting, the queue filled up again behind it (hence 8 + 4 above too). */
+    cr_assert_leq(st.queue_size, 8 + 4);
     otel_logger_provider_destroy(p);
     cr_assert_eq(cap.records + full, 1000, "everything is either exported or counted as dropped");
 }
