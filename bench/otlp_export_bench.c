@@ -46,13 +46,24 @@ static bool time_encodes(bool logs, const void *const *items, int iterations, ot
     return true;
 }
 
-/* A typical server span of the service: 7 attributes, no events; random ids and times. */
-static int encode_bench(int iterations)
+/* The service's resource (what every encoded request starts with); destroy it after use. */
+static otel_resource_t *bench_resource(void)
 {
     otel_attribute_t ra[4] = {OTEL_ATTR_STR("service.name", "h2otel"), OTEL_ATTR_STR("service.version", "0.1.0"),
                               OTEL_ATTR_STR("telemetry.sdk.name", "otelc"), OTEL_ATTR_STR("host.name", "bench")};
-    otel_resource_t *res = otel_resource_create(ra, 4, NULL);
-    otel_scope_t scope = {.name = OTEL_STR("h2otel"), .version = OTEL_STR("0.1.0")};
+    return otel_resource_create(ra, 4, NULL);
+}
+
+static otel_scope_t bench_scope(void)
+{
+    return (otel_scope_t){.name = OTEL_STR("h2otel"), .version = OTEL_STR("0.1.0")};
+}
+
+/* A typical server span of the service: 7 attributes, no events; random ids and times. */
+static int encode_bench(int iterations)
+{
+    otel_resource_t *res = bench_resource();
+    otel_scope_t scope = bench_scope();
     otel_attribute_t attrs[7] = {
         OTEL_ATTR_STR("http.request.method", "GET"),  OTEL_ATTR_STR("url.path", "/api/v1/dummy"),
         OTEL_ATTR_STR("http.route", "/api/v1/dummy"), OTEL_ATTR_INT("http.response.status_code", 200),
@@ -103,10 +114,8 @@ static int encode_bench(int iterations)
 /* The service's per-request log record (src/api/telemetry_http.c): string body, 5 attributes, event name, trace ids. */
 static int encode_logs_bench(int iterations)
 {
-    otel_attribute_t ra[4] = {OTEL_ATTR_STR("service.name", "h2otel"), OTEL_ATTR_STR("service.version", "0.1.0"),
-                              OTEL_ATTR_STR("telemetry.sdk.name", "otelc"), OTEL_ATTR_STR("host.name", "bench")};
-    otel_resource_t *res = otel_resource_create(ra, 4, NULL);
-    otel_scope_t scope = {.name = OTEL_STR("h2otel"), .version = OTEL_STR("0.1.0")};
+    otel_resource_t *res = bench_resource();
+    otel_scope_t scope = bench_scope();
     otel_attribute_t attrs[5] = {
         OTEL_ATTR_STR("http.request.method", "GET"),     OTEL_ATTR_STR("url.path", "/api/v1/dummy/"),
         OTEL_ATTR_INT("http.response.status_code", 200), OTEL_ATTR_DOUBLE("http.server.request.duration", 0.000152),

@@ -12,15 +12,11 @@
 #include "common/common_internal.h"
 #include "export/otlp_encode_internal.h"
 #include "otel/otel.h"
+#include "otlp_fixtures.h"
 
-/* Fixed values the Python side asserts on (keep in sync with otlp_collector_e2e.py). */
-#define T0 1700000000000000000ULL
-
-static void fill(uint8_t *bytes, size_t n, uint8_t first)
-{
-    for (size_t i = 0; i < n; i++)
-        bytes[i] = (uint8_t)(first + i);
-}
+/* Fixed values the Python side asserts on (keep in sync with otlp_collector_e2e.py; the spans' are in
+ * otlp_fixtures.h). */
+#define T0 OTLP_FX_T0
 
 static int dump(const char *dir, const char *name, const otel_otlp__buffer_t *buf)
 {
@@ -48,71 +44,10 @@ static otel_otlp_options_t options_for(const char *endpoint)
 
 static int emit_spans(const char *endpoint, const char *dir, otel_resource_t *res)
 {
-    static const otel_str_t tags[2] = {OTEL_STR("a"), OTEL_STR("b")};
-    static const bool flags[2] = {true, false};
-    static const int64_t ints[3] = {1, -2, 3};
-    static const double dbls[2] = {0.5, -1.25};
-    otel_attribute_t attrs[8] = {
-        OTEL_ATTR_STR("http.request.method", "GET"),
-        OTEL_ATTR_BOOL("feature.on", true),
-        OTEL_ATTR_INT("http.response.status_code", 503),
-        OTEL_ATTR_DOUBLE("ratio", 0.75),
-        {OTEL_STR("tags"), {.type = OTEL_VALUE_STRING_ARRAY, .u.strings = {tags, 2}}},
-        {OTEL_STR("flags"), {.type = OTEL_VALUE_BOOL_ARRAY, .u.bools = {flags, 2}}},
-        {OTEL_STR("ints"), {.type = OTEL_VALUE_INT64_ARRAY, .u.int64s = {ints, 3}}},
-        {OTEL_STR("dbls"), {.type = OTEL_VALUE_DOUBLE_ARRAY, .u.doubles = {dbls, 2}}},
-    };
-    otel_attribute_t ev_attrs[2] = {OTEL_ATTR_STR("exception.type", "TimeoutError"),
-                                    OTEL_ATTR_STR("exception.message", "downstream timed out")};
-    otel_span_event_t events[1] = {{.name = OTEL_STR("exception"),
-                                    .time_unix_ns = T0 + 1500,
-                                    .attributes = ev_attrs,
-                                    .attribute_count = 2,
-                                    .dropped_attributes_count = 1}};
-    otel_attribute_t link_attrs[1] = {OTEL_ATTR_STR("link.kind", "follows")};
-    otel_span_link_t links[1] = {{.context = {.trace_flags = 1, .is_remote = true},
-                                  .tracestate = OTEL_STR("vendor=1"),
-                                  .attributes = link_attrs,
-                                  .attribute_count = 1,
-                                  .dropped_attributes_count = 2}};
-    fill(links[0].context.trace_id.bytes, 16, 0xA0);
-    fill(links[0].context.span_id.bytes, 8, 0xB0);
     otel_scope_t scope = {.name = OTEL_STR("h2otel.e2e"), .version = OTEL_STR("1.2.3")};
-    otel_span_data_t server = {.trace_flags = 1,
-                               .parent_is_remote = true,
-                               .tracestate = OTEL_STR("congo=t61rcWkgMzE"),
-                               .name = OTEL_STR("GET /api/v1/slow"),
-                               .kind = OTEL_SPAN_KIND_SERVER,
-                               .start_time_unix_ns = T0 + 1000,
-                               .end_time_unix_ns = T0 + 2000,
-                               .attributes = attrs,
-                               .attribute_count = 8,
-                               .dropped_attributes_count = 3,
-                               .events = events,
-                               .event_count = 1,
-                               .dropped_events_count = 4,
-                               .links = links,
-                               .link_count = 1,
-                               .dropped_links_count = 5,
-                               .status_code = OTEL_STATUS_CODE_ERROR,
-                               .status_message = OTEL_STR("upstream unavailable"),
-                               .resource = res,
-                               .scope = &scope};
-    fill(server.trace_id.bytes, 16, 0x01);
-    fill(server.span_id.bytes, 8, 0x11);
-    fill(server.parent_span_id.bytes, 8, 0x21);
-    otel_span_data_t client = {.trace_flags = 1,
-                               .name = OTEL_STR("GET downstream"),
-                               .kind = OTEL_SPAN_KIND_CLIENT,
-                               .start_time_unix_ns = T0 + 1100,
-                               .end_time_unix_ns = T0 + 1900,
-                               .status_code = OTEL_STATUS_CODE_OK,
-                               .resource = res,
-                               .scope = &scope};
-    client.trace_id = server.trace_id;
-    fill(client.span_id.bytes, 8, 0x31);
-    client.parent_span_id = server.span_id;
-    const otel_span_data_t *spans[2] = {&server, &client};
+    otlp_fx_spans_t fx; /* a server span with every field kind and its client child */
+    otlp_fx_spans_init(&fx, res, &scope);
+    const otel_span_data_t *spans[2] = {&fx.server, &fx.client};
 
     otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};
@@ -137,15 +72,15 @@ static int emit_spans(const char *endpoint, const char *dir, otel_resource_t *re
 static int emit_metrics(const char *endpoint, const char *dir, otel_resource_t *res)
 {
     otel_exemplar_t sum_ex = {.time_ns = T0 + 40, .value = {.type = OTEL_NUMBER_INT64, .as_int = 7}};
-    fill(sum_ex.trace_id.bytes, 16, 0x01);
-    fill(sum_ex.span_id.bytes, 8, 0x11);
+    otlp_fx_fill(sum_ex.trace_id.bytes, 16, 0x01);
+    otlp_fx_fill(sum_ex.span_id.bytes, 8, 0x11);
     otel_attribute_t filtered[1] = {OTEL_ATTR_STR("user.tier", "gold")};
     otel_exemplar_t hist_ex = {.filtered_attributes = filtered,
                                .filtered_attribute_count = 1,
                                .time_ns = T0 + 41,
                                .value = {.type = OTEL_NUMBER_DOUBLE, .as_double = 0.42}};
-    fill(hist_ex.trace_id.bytes, 16, 0x01);
-    fill(hist_ex.span_id.bytes, 8, 0x31);
+    otlp_fx_fill(hist_ex.trace_id.bytes, 16, 0x01);
+    otlp_fx_fill(hist_ex.span_id.bytes, 8, 0x31);
     static const double bounds[3] = {0.1, 0.5, 1};
     static const uint64_t counts[4] = {2, 1, 0, 1};
     static const uint64_t pos[3] = {1, 0, 3};
@@ -266,8 +201,8 @@ static int emit_logs(const char *endpoint, const char *dir, otel_resource_t *res
     otel_logger_t *logger = otel_logger_provider_get_logger(provider, &scope);
 
     otel_span_context_t span = {.trace_flags = 1};
-    fill(span.trace_id.bytes, 16, 0x01);
-    fill(span.span_id.bytes, 8, 0x11);
+    otlp_fx_fill(span.trace_id.bytes, 16, 0x01);
+    otlp_fx_fill(span.span_id.bytes, 8, 0x11);
     otel_attribute_t attrs[2] = {OTEL_ATTR_STR("http.route", "/api/v1/slow"), OTEL_ATTR_INT("attempt", 2)};
     otel_log_record_t plain = {.timestamp_ns = T0 + 1200,
                                .observed_timestamp_ns = T0 + 1201,
@@ -296,28 +231,10 @@ static int emit_logs(const char *endpoint, const char *dir, otel_resource_t *res
             otel_strerror(st3), stats.records_exported);
 
     /* The same two records, encoded as the exporter encodes them, for the Python cross-check. */
-    otel_log_record_data_t d1 = {.timestamp_ns = plain.timestamp_ns,
-                                 .observed_timestamp_ns = plain.observed_timestamp_ns,
-                                 .severity_number = plain.severity_number,
-                                 .severity_text = plain.severity_text,
-                                 .body = plain.body,
-                                 .attributes = attrs,
-                                 .attribute_count = 2,
-                                 .trace_id = span.trace_id,
-                                 .span_id = span.span_id,
-                                 .trace_flags = 1,
-                                 .resource = res,
-                                 .scope = &scope};
-    otel_log_record_data_t d2 = {.timestamp_ns = structured.timestamp_ns,
-                                 .observed_timestamp_ns = structured.observed_timestamp_ns,
-                                 .severity_number = structured.severity_number,
-                                 .severity_text = structured.severity_text,
-                                 .body_is_map = true,
-                                 .body_map = map,
-                                 .body_map_count = 2,
-                                 .event_name = structured.event_name,
-                                 .resource = res,
-                                 .scope = &scope};
+    otel_log_record_data_t d1 = otlp_fx_log_from(&plain, res, &scope), d2 = otlp_fx_log_from(&structured, res, &scope);
+    d1.trace_id = span.trace_id;
+    d1.span_id = span.span_id;
+    d1.trace_flags = 1;
     const otel_log_record_data_t *recs[2] = {&d1, &d2};
     otel_arena_t arena = {0};
     otel_otlp__buffer_t buf = {0};

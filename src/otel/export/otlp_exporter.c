@@ -13,6 +13,7 @@ typedef struct otlp_exporter {
     otel_otlp__client_t *client;
     otel_arena_t arena;
     otel_otlp__buffer_t buffer;
+    otel_otlp_signal_t signal;
     bool shut_down;
 } otlp_exporter_t;
 
@@ -37,6 +38,7 @@ static otel_status_t exporter_new(otel_otlp_signal_t signal, const otel_otlp_opt
     }
     if (options->concurrent_exports > 1)
         otel_otlp__client_set_max_in_flight(e->client, options->concurrent_exports);
+    e->signal = signal;
     *out = e;
     return OTEL_OK;
 }
@@ -44,6 +46,9 @@ static otel_status_t exporter_new(otel_otlp_signal_t signal, const otel_otlp_opt
 static otel_status_t exporter_send(otlp_exporter_t *e, otel_status_t encoded, size_t item_count)
 {
     if (encoded != OTEL_OK) {
+        /* Out of memory: the batch is lost like one the Collector refused, and counted the same way
+         * (otel.sdk.exporter.*.exported with error.type=export_failed); the caller's processor counts it too. */
+        atomic_fetch_add_explicit(&otel_otlp__counters(e->signal)->items_failed, item_count, memory_order_relaxed);
         OTEL_DIAG(OTEL_DIAG_ERROR, "OTLP export: encoding %zu items failed: %s", item_count, otel_strerror(encoded));
         return encoded;
     }
@@ -140,6 +145,16 @@ static otel_status_t spans_factory(void *data, otel_span_exporter_t *out, char *
 
 /* ---- metrics ---- */
 
+/* Data points in a collection (what a failed encode loses; the encoder's own count stops where it failed). */
+static size_t point_count(const otel_metrics_data_t *data)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < data->scope_count; s++)
+        for (size_t m = 0; m < data->scopes[s].metric_count; m++)
+            n += data->scopes[s].metrics[m].point_count;
+    return n;
+}
+
 static otel_status_t export_metrics(void *self, const otel_metrics_data_t *data, uint64_t timeout_ms)
 {
     (void)timeout_ms; /* the exporter's own OTEL_EXPORTER_OTLP_TIMEOUT bounds the call */
@@ -150,7 +165,7 @@ static otel_status_t export_metrics(void *self, const otel_metrics_data_t *data,
     otel_status_t st = otel_otlp__encode_metrics(&e->arena, data, &e->buffer, &points);
     if (st == OTEL_OK && points == 0)
         return OTEL_OK; /* nothing collected: no request */
-    return exporter_send(e, st, points);
+    return exporter_send(e, st, st == OTEL_OK ? points : point_count(data));
 }
 
 static otel_status_t metrics_flush(void *self, uint64_t timeout_ms)

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "export/otlp_encode_internal.h"
+#include "otlp_fixtures.h"
 
 static otel_arena_t arena;
 static otel_otlp__buffer_t buf;
@@ -15,13 +16,7 @@ TestSuite(otlp_encode, .fini = teardown);
 
 static otel_log_record_data_t log_record(const otel_resource_t *res, const otel_scope_t *scope, const char *body)
 {
-    return (otel_log_record_data_t){.timestamp_ns = 11,
-                                    .observed_timestamp_ns = 12,
-                                    .severity_number = 17,
-                                    .severity_text = OTEL_STR("ERROR"),
-                                    .body = {.type = OTEL_VALUE_STRING, .u.string = otel_str_from_cstr(body)},
-                                    .resource = res,
-                                    .scope = scope};
+    return otlp_fx_log(res, scope, otlp_fx_str(body));
 }
 
 Test(otlp_encode, logs_round_trip_field_by_field_and_group_by_resource_then_scope)
@@ -62,8 +57,8 @@ Test(otlp_encode, logs_round_trip_field_by_field_and_group_by_resource_then_scop
     Opentelemetry__Proto__Logs__V1__LogRecord *lr = rl->scope_logs[0]->log_records[0];
     cr_assert_eq(lr->time_unix_nano, 11);
     cr_assert_eq(lr->observed_time_unix_nano, 12);
-    cr_assert_eq(lr->severity_number, 17);
-    cr_assert_str_eq(lr->severity_text, "ERROR");
+    cr_assert_eq(lr->severity_number, OTEL_SEVERITY_WARN);
+    cr_assert_str_eq(lr->severity_text, "WARN");
     cr_assert_str_eq(lr->body->string_value, "one");
     cr_assert_eq(lr->n_attributes, 3);
     cr_assert_eq(lr->attributes[0]->value->value_case, OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_BOOL_VALUE);
@@ -90,68 +85,46 @@ Test(otlp_encode, spans_round_trip_with_events_links_status_and_flags)
 {
     otel_resource_t *res = otel_resource_create(NULL, 0, NULL);
     otel_scope_t scope = {.name = OTEL_STR("t")};
-    otel_attribute_t ev_attrs[1] = {OTEL_ATTR_STR("exception.type", "E")};
-    otel_span_event_t ev = {.name = OTEL_STR("exception"),
-                            .time_unix_ns = 5,
-                            .attributes = ev_attrs,
-                            .attribute_count = 1,
-                            .dropped_attributes_count = 1};
-    otel_span_link_t link = {.context = {.trace_flags = 1, .is_remote = true}, .tracestate = OTEL_STR("k=v")};
-    memset(link.context.trace_id.bytes, 7, 16);
-    memset(link.context.span_id.bytes, 8, 8);
-    otel_span_data_t s = {.trace_flags = 1,
-                          .parent_is_remote = true,
-                          .tracestate = OTEL_STR("a=b"),
-                          .name = OTEL_STR("GET /x"),
-                          .kind = OTEL_SPAN_KIND_SERVER,
-                          .start_time_unix_ns = 100,
-                          .end_time_unix_ns = 200,
-                          .events = &ev,
-                          .event_count = 1,
-                          .dropped_events_count = 3,
-                          .links = &link,
-                          .link_count = 1,
-                          .dropped_links_count = 4,
-                          .dropped_attributes_count = 5,
-                          .status_code = OTEL_STATUS_CODE_ERROR,
-                          .status_message = OTEL_STR("boom"),
-                          .resource = res,
-                          .scope = &scope};
-    memset(s.trace_id.bytes, 1, 16);
-    memset(s.span_id.bytes, 2, 8);
-    memset(s.parent_span_id.bytes, 3, 8);
-    otel_span_data_t root = s;
+    otlp_fx_spans_t fx;
+    otlp_fx_spans_init(&fx, res, &scope);
+    otel_span_data_t root = fx.client;
     memset(root.parent_span_id.bytes, 0, 8);
-    root.parent_is_remote = false;
     root.status_code = OTEL_STATUS_CODE_UNSET;
-    const otel_span_data_t *ptrs[2] = {&s, &root};
+    const otel_span_data_t *ptrs[2] = {&fx.server, &root};
     cr_assert_eq(otel_otlp__encode_spans(&arena, ptrs, 2, &buf), OTEL_OK);
     Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest *req =
         opentelemetry__proto__collector__trace__v1__export_trace_service_request__unpack(NULL, buf.len, buf.data);
     cr_assert_not_null(req);
     Opentelemetry__Proto__Trace__V1__Span *sp = req->resource_spans[0]->scope_spans[0]->spans[0];
-    cr_assert_eq(sp->trace_id.data[0], 1);
-    cr_assert_eq(sp->span_id.data[0], 2);
+    cr_assert_arr_eq(sp->trace_id.data, fx.server.trace_id.bytes, 16);
+    cr_assert_arr_eq(sp->span_id.data, fx.server.span_id.bytes, 8);
     cr_assert_eq(sp->parent_span_id.len, 8);
+    cr_assert_arr_eq(sp->parent_span_id.data, fx.server.parent_span_id.bytes, 8);
     cr_assert_eq(sp->flags, 0x301, "sampled + parent is_remote known + remote");
-    cr_assert_str_eq(sp->trace_state, "a=b");
-    cr_assert_str_eq(sp->name, "GET /x");
+    cr_assert_str_eq(sp->trace_state, "congo=t61rcWkgMzE");
+    cr_assert_str_eq(sp->name, "GET /api/v1/slow");
     cr_assert_eq(sp->kind, 2);
-    cr_assert_eq(sp->start_time_unix_nano, 100);
-    cr_assert_eq(sp->end_time_unix_nano, 200);
-    cr_assert_eq(sp->dropped_attributes_count, 5);
-    cr_assert_eq(sp->dropped_events_count, 3);
-    cr_assert_eq(sp->dropped_links_count, 4);
+    cr_assert_eq(sp->start_time_unix_nano, OTLP_FX_T0 + 1000);
+    cr_assert_eq(sp->end_time_unix_nano, OTLP_FX_T0 + 2000);
+    cr_assert_eq(sp->n_attributes, 8);
+    cr_assert_str_eq(sp->attributes[2]->key, "http.response.status_code");
+    cr_assert_eq(sp->attributes[2]->value->int_value, 503);
+    cr_assert_eq(sp->attributes[7]->value->array_value->n_values, 2);
+    cr_assert_float_eq(sp->attributes[7]->value->array_value->values[1]->double_value, -1.25, 0);
+    cr_assert_eq(sp->dropped_attributes_count, 3);
+    cr_assert_eq(sp->dropped_events_count, 4);
+    cr_assert_eq(sp->dropped_links_count, 5);
     cr_assert_eq(sp->n_events, 1);
     cr_assert_str_eq(sp->events[0]->name, "exception");
-    cr_assert_eq(sp->events[0]->time_unix_nano, 5);
+    cr_assert_eq(sp->events[0]->time_unix_nano, OTLP_FX_T0 + 1500);
     cr_assert_eq(sp->events[0]->dropped_attributes_count, 1);
-    cr_assert_str_eq(sp->events[0]->attributes[0]->value->string_value, "E");
-    cr_assert_eq(sp->links[0]->trace_id.data[0], 7);
+    cr_assert_str_eq(sp->events[0]->attributes[0]->value->string_value, "TimeoutError");
+    cr_assert_eq(sp->links[0]->trace_id.data[0], 0xA0);
     cr_assert_eq(sp->links[0]->flags, 0x301);
-    cr_assert_str_eq(sp->links[0]->trace_state, "k=v");
+    cr_assert_str_eq(sp->links[0]->trace_state, "vendor=1");
+    cr_assert_eq(sp->links[0]->dropped_attributes_count, 2);
     cr_assert_eq(sp->status->code, 2);
-    cr_assert_str_eq(sp->status->message, "boom");
+    cr_assert_str_eq(sp->status->message, "upstream unavailable");
     Opentelemetry__Proto__Trace__V1__Span *r = req->resource_spans[0]->scope_spans[0]->spans[1];
     cr_assert_eq(r->parent_span_id.len, 0, "root span: no parent id");
     cr_assert_eq(r->flags, 0x101);

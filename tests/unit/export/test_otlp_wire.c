@@ -7,6 +7,7 @@
 #include "common/common_internal.h"
 #include "export/otlp_encode_internal.h"
 #include "export/otlp_wire_internal.h"
+#include "otlp_fixtures.h"
 
 typedef Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest trace_req_t;
 typedef Opentelemetry__Proto__Collector__Logs__V1__ExportLogsServiceRequest logs_req_t;
@@ -213,12 +214,9 @@ static otel_span_data_t full_span(const otel_resource_t *res, const otel_scope_t
                           .status_message = OTEL_STR("boom"),
                           .resource = res,
                           .scope = scope};
-    for (int i = 0; i < 16; i++)
-        s.trace_id.bytes[i] = (uint8_t)(i + 1);
-    for (int i = 0; i < 8; i++) {
-        s.span_id.bytes[i] = (uint8_t)(0x80 + i);
-        s.parent_span_id.bytes[i] = (uint8_t)(0x40 + i);
-    }
+    otlp_fx_fill(s.trace_id.bytes, 16, 1);
+    otlp_fx_fill(s.span_id.bytes, 8, 0x80);
+    otlp_fx_fill(s.parent_span_id.bytes, 8, 0x40);
     return s;
 }
 
@@ -485,17 +483,6 @@ Test(otlp_wire, varints_and_back_patched_lengths_at_their_boundaries)
     cr_assert_not(w.failed);
 }
 
-static otel_log_record_data_t record(const otel_resource_t *res, const otel_scope_t *scope, otel_value_t body)
-{
-    return (otel_log_record_data_t){.timestamp_ns = 11,
-                                    .observed_timestamp_ns = 12,
-                                    .severity_number = OTEL_SEVERITY_WARN,
-                                    .severity_text = OTEL_STR("WARN"),
-                                    .body = body,
-                                    .resource = res,
-                                    .scope = scope};
-}
-
 Test(otlp_wire, log_records_with_every_body_kind_round_trip)
 {
     otel_attribute_t ra = OTEL_ATTR_STR("service.name", "svc");
@@ -503,15 +490,15 @@ Test(otlp_wire, log_records_with_every_body_kind_round_trip)
     otel_scope_t s1 = {.name = OTEL_STR("a"), .version = OTEL_STR("1")}, s2 = {.name = OTEL_STR("b")};
     enum { N = 9 };
     otel_log_record_data_t recs[N] = {
-        record(r1, &s1, (otel_value_t){.type = OTEL_VALUE_STRING, .u.string = OTEL_STR("hello")}),
-        record(r1, &s1, (otel_value_t){.type = OTEL_VALUE_STRING, .u.string = {"caf\xE9", 4}}),
-        record(r1, &s1, (otel_value_t){.type = OTEL_VALUE_INT64, .u.int64 = -7}),
-        record(r1, &s1, (otel_value_t){.type = OTEL_VALUE_BOOL, .u.boolean = false}),
-        record(r1, &s2, (otel_value_t){.type = OTEL_VALUE_DOUBLE, .u.dbl = 0.0}),
-        record(r2, &s1, all_kinds[10].value), /* int array */
-        record(r1, &s1, (otel_value_t){.type = OTEL_VALUE_EMPTY}),
-        record(r1, &s1, (otel_value_t){.type = OTEL_VALUE_EMPTY}),
-        record(r1, &s1, (otel_value_t){.type = OTEL_VALUE_EMPTY}),
+        otlp_fx_log(r1, &s1, (otel_value_t){.type = OTEL_VALUE_STRING, .u.string = OTEL_STR("hello")}),
+        otlp_fx_log(r1, &s1, (otel_value_t){.type = OTEL_VALUE_STRING, .u.string = {"caf\xE9", 4}}),
+        otlp_fx_log(r1, &s1, (otel_value_t){.type = OTEL_VALUE_INT64, .u.int64 = -7}),
+        otlp_fx_log(r1, &s1, (otel_value_t){.type = OTEL_VALUE_BOOL, .u.boolean = false}),
+        otlp_fx_log(r1, &s2, (otel_value_t){.type = OTEL_VALUE_DOUBLE, .u.dbl = 0.0}),
+        otlp_fx_log(r2, &s1, all_kinds[10].value), /* int array */
+        otlp_fx_log(r1, &s1, (otel_value_t){.type = OTEL_VALUE_EMPTY}),
+        otlp_fx_log(r1, &s1, (otel_value_t){.type = OTEL_VALUE_EMPTY}),
+        otlp_fx_log(r1, &s1, (otel_value_t){.type = OTEL_VALUE_EMPTY}),
     };
     recs[0].attributes = all_kinds;
     recs[0].attribute_count = ALL_KINDS_COUNT;
