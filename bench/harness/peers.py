@@ -10,6 +10,8 @@ Roles follow issue 9: 1 = h2otel telemetry off, 2 = h2otel full telemetry, 3 = t
 import os
 from dataclasses import dataclass, field
 
+from . import procs
+
 ROUTE = "/api/v1/dummy/"
 EXPECT = {"message": "Hello, OpenTelemetry!"}
 
@@ -147,6 +149,21 @@ def nginx(ctx, port):
     with open(path, "w") as f:
         f.write(conf)
     return [ctx.nginx, "-p", prefix, "-c", path, "-e", os.path.join(prefix, "error.log")], {}
+
+
+def start_peer(ctx, peer, cpus=""):
+    """Starts the peer (pinned to `cpus`, a taskset -c list, when given); (server, url, None) or (None, url, why)."""
+    port = procs.free_port()
+    argv, env = peer.command(ctx, port)
+    if cpus:
+        argv = ["taskset", "-c", cpus] + argv
+    srv = procs.Server(argv, env=env, log_path=os.path.join(ctx.workdir, f"{peer.key}.log"))
+    url = f"http://127.0.0.1:{port}{ROUTE}"
+    why = procs.wait_http_json(srv, url, EXPECT)
+    if why:
+        srv.stop()
+        return None, url, why
+    return srv, url, None
 
 
 PEERS = [

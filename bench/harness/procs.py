@@ -79,6 +79,26 @@ def status_kb(pids, field):
     return total
 
 
+def set_autogroup_nice(pid, nice):
+    """Sets the scheduling nice value of pid's autogroup (its session: Linux with autogroup scheduling shares the CPU
+    between sessions first, whatever each process's own nice). Returns None, or why it could not."""
+    try:
+        with open(f"/proc/{pid}/autogroup", "w") as f:
+            f.write(str(nice))
+        return None
+    except OSError as e:
+        return f"/proc/{pid}/autogroup: {e.strerror}"
+
+
+def autogroup_nice(pid):
+    """The nice value of pid's autogroup, or None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/autogroup") as f:
+            return int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 class Server:
     """A process started in its own session (so stop() reaches its workers), output to a log file."""
 

@@ -24,6 +24,12 @@ FIELDS = [
     "p99_us",
     "max_us",
     "errors",
+    "err_connect",
+    "err_read",
+    "err_write",
+    "err_timeout",
+    "err_status",
+    "wrk_duration_us",
     "server_cpu_pct",
     "cpu_us_per_req",
     "wrk_cpu_pct",
@@ -54,14 +60,15 @@ FIELDS = [
 class CsvLog:
     """Appends rows to RESULTS/<run_id>/runs.csv as they are measured (a crash keeps what was done)."""
 
-    def __init__(self, path):
+    def __init__(self, path, fields=None):
         self.path = path
+        self.fields = fields or FIELDS
         with open(path, "w", newline="") as f:
-            csv.DictWriter(f, FIELDS).writeheader()
+            csv.DictWriter(f, self.fields).writeheader()
 
     def add(self, row):
         with open(self.path, "a", newline="") as f:
-            csv.DictWriter(f, FIELDS).writerow({k: row.get(k, "") for k in FIELDS})
+            csv.DictWriter(f, self.fields).writerow({k: row.get(k, "") for k in self.fields})
 
 
 def medians(rows, peers):

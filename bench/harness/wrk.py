@@ -5,20 +5,32 @@ import os
 import resource
 import subprocess
 
-_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "wrk-report.lua")
+
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_SCRIPT = os.path.join(BENCH, "wrk-report.lua")
+# bench/soak-pace.lua: the same result line, each connection waiting SOAK_DELAY_MS before each request.
+PACE_SCRIPT = os.path.join(BENCH, "soak-pace.lua")
 
 
-def command(url, threads, connections, seconds, cpus=""):
-    """wrk's argv; `cpus` (taskset -c list) pins it to those CPUs."""
+def command(url, threads, connections, seconds, cpus="", script=_SCRIPT):
+    """wrk's argv; `cpus` (taskset -c list) pins it to those CPUs; `script` prints the BENCH_RESULT line."""
     pin = ["taskset", "-c", cpus] if cpus else []
-    return pin + ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", _SCRIPT, url]
+    return pin + ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, url]
 
 
-def run(url, threads, connections, seconds, log_path=None, cpus=""):
-    """Returns a dict (requests, rps, p50_us, p90_us, p99_us, max_us, err_*, client_cpu_s), or raises RuntimeError."""
-    argv = command(url, threads, connections, seconds, cpus)
+def run(url, threads, connections, seconds, log_path=None, cpus="", script=_SCRIPT, env=None):
+    """Returns a dict (requests, rps, p50_us, p90_us, p99_us, p999_us, max_us, err_*, client_cpu_s), or raises
+    RuntimeError. `env` adds variables to wrk's environment (SOAK_DELAY_MS for PACE_SCRIPT)."""
+    argv = command(url, threads, connections, seconds, cpus, script)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=seconds + 60)
+    r = subprocess.run(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=seconds + 60,
+        env=dict(os.environ, **(env or {})),
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if log_path:
         with open(log_path, "a") as f:

@@ -203,15 +203,14 @@ otel_log__record_t *otel_log__record_copy(const otel_log_record_t *in, const ote
     /* The common case: one pass into a pool block. A record that does not fit takes one exact-size malloc. */
     otel_log__record_t *r = otel_log__pool_get();
     if (r == NULL || !fill(r, (char *)r + OTEL_LOG__BLOCK_SIZE, in, kept, attr_count, map_count, vlimit)) {
-        if (r != NULL)
-            otel_log__pool_put_many(&r, 1);
+        otel_log__record_free(r);
         size_t size = ALIGN8(sizeof(*r)) + in->severity_text.len + in->event_name.len +
                       otel_log__attributes_size(in->attributes, kept, vlimit) +
                       (map_count ? otel_log__attributes_size(in->body_map, map_count, UINT32_MAX)
                                  : value_size(&in->body, UINT32_MAX));
         if ((r = malloc(size)) == NULL)
             return NULL;
-        r->pool = NULL;
+        r->link.pool = NULL;
         if (!fill(r, (char *)r + size, in, kept, attr_count, map_count, vlimit)) { /* cannot happen: exact size */
             free(r);
             return NULL;
@@ -240,24 +239,20 @@ void otel_log__record_free(otel_log__record_t *record)
 {
     if (record == NULL)
         return;
-    if (record->pool != NULL)
-        otel_log__pool_put_many(&record, 1);
+    if (record->link.pool != NULL)
+        otel_pool__put(OTEL_POOL_LOG_RECORD, &record->link);
     else
         free(record);
 }
 
 void otel_log__record_free_many(otel_log__record_t **records, size_t count)
 {
-    size_t i = 0;
-    while (i < count) {
-        if (records[i]->pool == NULL) {
-            free(records[i++]);
-            continue;
-        }
-        size_t j = i + 1;
-        while (j < count && records[j]->pool != NULL)
-            j++;
-        otel_log__pool_put_many(records + i, j - i);
-        i = j;
+    otel_pool_batch_t batch = OTEL_POOL_BATCH_INIT(OTEL_POOL_LOG_RECORD);
+    for (size_t i = 0; i < count; i++) {
+        if (records[i]->link.pool != NULL)
+            otel_pool__batch_add(&batch, &records[i]->link);
+        else
+            free(records[i]);
     }
+    otel_pool__batch_end(&batch);
 }

@@ -5,18 +5,16 @@
 
 #include <stdatomic.h>
 #include "otel/logs.h"
-
-typedef struct otel_log__pool otel_log__pool_t;
+#include "common/object_pool_internal.h"
 
 /**
  * An emitted record owned by the SDK: `data` points into the same block (one block, one release). Blocks come
  * from the emitting thread's pool (log_record_pool.c) and go back to it from any thread; a record too large for
- * a pool block is one malloc (`pool` NULL).
+ * a pool block is one malloc (`link.pool` NULL).
  */
 typedef struct otel_log__record {
+    otel_pool_link_t link; /* the owning pool (NULL for a malloc'd record) and its free-list link; first: no offset */
     otel_log_record_data_t data;
-    otel_log__pool_t *pool;        /* the owning pool, or NULL for a malloc'd record */
-    struct otel_log__record *next; /* pool free-list link */
 } otel_log__record_t;
 
 /** Bytes of a pool block, header included: a typical request record (5 attributes, short strings) needs ~600. */
@@ -34,10 +32,11 @@ void otel_log__record_free(otel_log__record_t *record);
 /** Releases `count` records; runs of one pool go back with one atomic push. */
 void otel_log__record_free_many(otel_log__record_t **records, size_t count);
 
-/** A pool block for this thread (NULL when out of memory); its `pool` field is set. log_record_pool.c. */
+/**
+ * A block of OTEL_LOG__BLOCK_SIZE bytes from this thread's pool (NULL when out of memory); `link.pool` is set,
+ * or NULL for a plain heap block when the pool itself could not be allocated. log_record_pool.c.
+ */
 otel_log__record_t *otel_log__pool_get(void);
-/** Gives a block back to its pool (this thread: a list push; others: one lock-free push). */
-void otel_log__pool_put_many(otel_log__record_t **records, size_t count);
 
 /** A bounded bump writer over one block: `p` advances, `overflow` is set instead of writing past `end`. */
 typedef struct otel_log__bump {

@@ -575,14 +575,14 @@ otel_str_t otel_trace__current_tracestate(const otel_span_context_t *ctx)
 
 void otel_span__release_many(otel_span_t **spans, size_t count)
 {
-    size_t n = 0;
+    otel_pool_batch_t batch = OTEL_POOL_BATCH_INIT(OTEL_POOL_SPAN);
     for (size_t i = 0; i < count; i++) {
         otel_span_t *s = spans[i];
         if (atomic_load_explicit(&s->refs, memory_order_acquire) == 1 ||
             atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
-            spans[n++] = s; /* compacts in place: only the last references go back to pools */
+            otel_pool__batch_add(&batch, &s->link); /* only the last references go back to pools */
     }
-    otel_span_pool__put_many(spans, n);
+    otel_pool__batch_end(&batch);
 }
 
 unsigned otel_trace__thread_index(void)

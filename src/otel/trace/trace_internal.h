@@ -7,8 +7,7 @@
 #include <stdatomic.h>
 #include "otel/trace.h"
 #include "common/arena_internal.h"
-
-typedef struct otel_span_pool otel_span_pool_t;
+#include "common/object_pool_internal.h"
 
 /* otel_span_t.state: mutators hold LOCKED for the few instructions of one change; ENDED is final. */
 enum { OTEL_SPAN__OPEN = 0, OTEL_SPAN__LOCKED = 1, OTEL_SPAN__ENDED = 2 };
@@ -22,12 +21,11 @@ enum { OTEL_SPAN__OPEN = 0, OTEL_SPAN__LOCKED = 1, OTEL_SPAN__ENDED = 2 };
  * by the span's users only, and only read by the export thread.
  */
 struct otel_span {
-    _Atomic uint32_t refs;  /* the caller's handle, otel_span_retain, scopes, processors holding it */
-    _Atomic uint8_t state;  /* OTEL_SPAN__OPEN / __LOCKED / __ENDED (see otel_span__lock in span.c) */
-    bool recording;         /* immutable while the span is live */
-    bool status_final;      /* under the lock */
-    otel_span_pool_t *pool; /* the per-thread pool it returns to */
-    otel_span_t *next_free; /* pool links */
+    _Atomic uint32_t refs; /* the caller's handle, otel_span_retain, scopes, processors holding it */
+    _Atomic uint8_t state; /* OTEL_SPAN__OPEN / __LOCKED / __ENDED (see otel_span__lock in span.c) */
+    bool recording;        /* immutable while the span is live */
+    bool status_final;     /* under the lock */
+    otel_pool_link_t link; /* the per-thread pool it returns to, and the pool's free list */
     otel_tracer_t *tracer;
     otel_span_context_t context;
     otel_span_data_t data;
@@ -41,19 +39,14 @@ struct otel_span {
     otel_arena_t arena;
 };
 
-/* Pool (span_pool.c). */
+/* Pool (span_pool.c, over common/object_pool_internal.h). */
 /** A clean span from this thread's pool (refs = 1), or NULL on allocation failure. */
 otel_span_t *otel_span_pool__get(void);
 /** Returns a span whose last reference was dropped to the pool it came from (any thread). */
 void otel_span_pool__put(otel_span_t *span);
-/**
- * Returns spans whose last reference was dropped (all of them: callers checked), grouping runs of
- * one pool into one push. Used by the batch export thread.
- */
-void otel_span_pool__put_many(otel_span_t **spans, size_t count);
 /** Drops one reference of each span and returns those that reach zero, in one go. */
 void otel_span__release_many(otel_span_t **spans, size_t count);
-/** Counts for tests: spans allocated by this thread's pool so far, and free in it now (local only). */
+/** Count for tests: spans allocated by this thread's pool so far. */
 size_t otel_span_pool__allocated(void);
 
 static inline void otel_span__retain(otel_span_t *span)

@@ -434,7 +434,7 @@ Test(logs_sdk, a_record_too_large_for_a_pool_block_is_copied_whole)
     otel_log_record_limits_t limits = {128, UINT32_MAX};
     otel_log__record_t *r = otel_log__record_copy(&in, &limits, NULL, &scope);
     cr_assert_not_null(r);
-    cr_assert_null(r->pool, "a heap block of its own");
+    cr_assert_null(r->link.pool, "a heap block of its own");
     cr_assert_eq(r->data.attribute_count, 2);
     cr_assert_eq(r->data.attributes[1].value.u.string.len, sizeof(big));
     cr_assert_eq(memcmp(r->data.attributes[1].value.u.string.ptr, big, sizeof(big)), 0);
@@ -442,7 +442,7 @@ Test(logs_sdk, a_record_too_large_for_a_pool_block_is_copied_whole)
     cr_assert_eq(r->data.event_name.len, 8);
     cr_assert_eq(memcmp(r->data.body.u.string.ptr, "body", 4), 0);
     otel_log__record_t *small = otel_log__record_copy(&in, &(otel_log_record_limits_t){1, UINT32_MAX}, NULL, &scope);
-    cr_assert_not_null(small->pool, "one small attribute fits a pool block");
+    cr_assert_not_null(small->link.pool, "one small attribute fits a pool block");
     cr_assert_eq(small->data.dropped_attributes_count, 1);
     otel_log__record_t *both[2] = {r, small};
     otel_log__record_free_many(both, 2);
@@ -518,7 +518,7 @@ Test(logs_sdk, pool_blocks_are_reused_and_outlive_their_thread)
     pthread_create(&t, NULL, copy_two, got);
     pthread_join(t, NULL);
     cr_assert_not_null(got[0]);
-    cr_assert_not_null(got[0]->pool);
+    cr_assert_not_null(got[0]->link.pool);
     cr_assert_eq(memcmp(got[0]->data.body.u.string.ptr, "first", 5), 0);
     /* The emitting thread is gone: releasing its records here frees them with their pool (ASan checks leaks). */
     otel_log__record_free(got[0]);
