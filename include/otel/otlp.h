@@ -40,6 +40,12 @@ typedef struct otel_otlp_options {
      * settle everything. OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS (otelc's own variable; 1..16).
      */
     uint32_t concurrent_exports;
+    /**
+     * 0 (default): unchanged. 1..19 (larger = 19): gRPC is initialised on a short-lived thread at this nice value,
+     * so the threads gRPC starts then (executor, resolver, timer, event engine) and those they start later run
+     * at it too. Set it to the batch processors' thread_nice. OTELC_EXPORT_THREAD_NICE (otelc's own; 0..19).
+     */
+    uint32_t thread_nice;
 } otel_otlp_options_t;
 
 /** Fills the spec's defaults: endpoint localhost:4317 over TLS, no gzip, 10 s, no headers. */

@@ -50,6 +50,7 @@ void otel_batch_log_record_processor_options_init(otel_batch_log_record_processo
     o->schedule_delay_ms = 1000;
     o->export_timeout_ms = 30000;
     o->max_export_batch_size = 512;
+    o->thread_nice = 0;
 }
 
 otel_status_t otel_batch_log_record_processor_options_from_env(otel_batch_log_record_processor_options_t *options,

@@ -27,6 +27,7 @@ void otel_periodic_reader_options_init(otel_periodic_reader_options_t *opts)
 {
     opts->interval_ms = 60000;
     opts->timeout_ms = 30000;
+    opts->thread_nice = 0;
 }
 
 static otel_status_t export_sink(const otel_metrics_data_t *data, void *user)

@@ -48,6 +48,7 @@ void otel_batch_span_processor_options_init(otel_batch_span_processor_options_t 
     options->schedule_delay_ms = 5000;
     options->export_timeout_ms = 30000;
     options->max_export_batch_size = 512;
+    options->thread_nice = 0;
 }
 
 otel_status_t otel_batch_span_processor_options_from_env(otel_batch_span_processor_options_t *options, char *err,

@@ -145,21 +145,27 @@ Test(export_thread_nice, values_above_19_are_clamped_by_the_api)
     stop_all(&p);
 }
 
-/* Every reader of the variable: the span and log batch processors' options and the metrics settings. */
-static otel_status_t read_all(uint32_t out[3], char *err, size_t len)
+/* Every reader of the variable: the span and log batch processors' options, the metrics settings, the OTLP
+ * exporter's options. */
+static otel_status_t read_all(uint32_t out[4], char *err, size_t len)
 {
     otel_batch_span_processor_options_t bo;
     otel_batch_span_processor_options_init(&bo);
     otel_batch_log_record_processor_options_t lo;
     otel_batch_log_record_processor_options_init(&lo);
     otel_metrics_env_t me;
-    otel_status_t st[3] = {otel_batch_span_processor_options_from_env(&bo, err, len),
+    otel_otlp_options_t oo;
+    otel_otlp_options_init(&oo);
+    otel_status_t st[4] = {otel_batch_span_processor_options_from_env(&bo, err, len),
                            otel_batch_log_record_processor_options_from_env(&lo, err, len),
-                           otel_metrics_env_read(&me, err, len)};
-    cr_assert(st[0] == st[1] && st[1] == st[2], "the three readers disagree: %d %d %d", st[0], st[1], st[2]);
+                           otel_metrics_env_read(&me, err, len),
+                           otel_otlp_options_from_env(&oo, OTEL_OTLP_TRACES, err, len)};
+    cr_assert(st[0] == st[1] && st[1] == st[2] && st[2] == st[3], "the readers disagree: %d %d %d %d", st[0], st[1],
+              st[2], st[3]);
     out[0] = bo.thread_nice;
     out[1] = lo.thread_nice;
     out[2] = me.reader.thread_nice;
+    out[3] = oo.thread_nice;
     return st[0];
 }
 
@@ -171,16 +177,16 @@ Test(export_thread_nice, env_valid_values)
     } ok[] = {{"0", 0}, {"10", 10}, {"19", 19}, {" 7 ", 7}};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         setenv(NICE_ENV, ok[i].text, 1);
-        uint32_t got[3];
+        uint32_t got[4];
         char err[256] = "";
         cr_expect_eq(read_all(got, err, sizeof(err)), OTEL_OK, "'%s': %s", ok[i].text, err);
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 4; k++)
             cr_expect_eq(got[k], ok[i].want, "'%s': reader %d gave %u", ok[i].text, k, got[k]);
     }
     unsetenv(NICE_ENV);
-    uint32_t got[3];
+    uint32_t got[4];
     cr_expect_eq(read_all(got, NULL, 0), OTEL_OK);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         cr_expect_eq(got[k], 0, "unset: reader %d gave %u, want the default 0", k, got[k]);
 }
 
@@ -189,7 +195,7 @@ Test(export_thread_nice, env_bad_values_are_one_line_naming_the_variable)
     static const char *const bad[] = {"20", "100", "-1", "abc", "1.5", "0x5", "99999999999"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         setenv(NICE_ENV, bad[i], 1);
-        uint32_t got[3];
+        uint32_t got[4];
         char err[256] = "";
         cr_expect_eq(read_all(got, err, sizeof(err)), OTEL_ERR_CONFIG, "'%s' accepted", bad[i]);
         cr_expect(strstr(err, NICE_ENV) != NULL, "'%s': message does not name the variable: '%s'", bad[i], err);
