@@ -118,11 +118,14 @@ typedef struct otel_batch_log_record_processor_options {
     uint32_t schedule_delay_ms;     /* OTEL_BLRP_SCHEDULE_DELAY, 1000 */
     uint32_t export_timeout_ms;     /* OTEL_BLRP_EXPORT_TIMEOUT, 30000: bounds flush/shutdown of the exporter */
     uint32_t max_export_batch_size; /* OTEL_BLRP_MAX_EXPORT_BATCH_SIZE, 512; clamped to max_queue_size */
+    uint32_t thread_nice;           /* OTELC_EXPORT_THREAD_NICE (otelc's own), 0 = unchanged: the export thread (named
+                                       "otel-logs") raises its own nice value to this (0..19, larger = 19) */
 } otel_batch_log_record_processor_options_t;
 
 OTEL_API void otel_batch_log_record_processor_options_init(otel_batch_log_record_processor_options_t *options);
 
-/** Overlays OTEL_BLRP_*; a bad value gives OTEL_ERR_CONFIG naming the variable (options unchanged). */
+/** Overlays OTEL_BLRP_* and OTELC_EXPORT_THREAD_NICE; a bad value gives OTEL_ERR_CONFIG naming the variable
+ * (options unchanged). */
 OTEL_API otel_status_t otel_batch_log_record_processor_options_from_env(
     otel_batch_log_record_processor_options_t *options, char *err, size_t err_len);
 

@@ -198,10 +198,12 @@ OTEL_API void otel_observer_observe_double(otel_observer_t *observer, double val
 
 /* ------------------------------------------------------------------------------------------------- readers -- */
 
-/** Periodic reader settings; init fills the spec's defaults (60000 ms interval, 30000 ms timeout). */
+/** Periodic reader settings; init fills the spec's defaults (60000 ms interval, 30000 ms timeout, nice 0). */
 typedef struct otel_periodic_reader_options {
     uint64_t interval_ms; /* OTEL_METRIC_EXPORT_INTERVAL */
     uint64_t timeout_ms;  /* OTEL_METRIC_EXPORT_TIMEOUT: given to each export call */
+    uint32_t thread_nice; /* OTELC_EXPORT_THREAD_NICE (otelc's own), 0 = unchanged: the reader thread (named
+                             "otel-metrics") raises its own nice value to this (0..19, larger = 19) */
 } otel_periodic_reader_options_t;
 
 OTEL_API void otel_periodic_reader_options_init(otel_periodic_reader_options_t *opts);
@@ -254,9 +256,9 @@ OTEL_API otel_status_t otel_metric_exporter_register(const char *name, otel_metr
 
 /** Metrics settings read from OTEL_* environment variables (spec defaults where unset). */
 typedef struct otel_metrics_env {
-    char exporter[32];                         /* OTEL_METRICS_EXPORTER: otlp (default), console, none */
-    otel_periodic_reader_options_t reader;     /* OTEL_METRIC_EXPORT_INTERVAL / _TIMEOUT (ms) */
-    otel_exemplar_filter_t exemplar_filter;    /* OTEL_METRICS_EXEMPLAR_FILTER */
+    char exporter[32];                      /* OTEL_METRICS_EXPORTER: otlp (default), console, none */
+    otel_periodic_reader_options_t reader;  /* OTEL_METRIC_EXPORT_INTERVAL / _TIMEOUT (ms), OTELC_EXPORT_THREAD_NICE */
+    otel_exemplar_filter_t exemplar_filter; /* OTEL_METRICS_EXEMPLAR_FILTER */
     otel_temporality_preference_t temporality; /* OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE */
 } otel_metrics_env_t;
 

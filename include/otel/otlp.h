@@ -40,6 +40,12 @@ typedef struct otel_otlp_options {
      * settle everything. OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS (otelc's own variable; 1..16).
      */
     uint32_t concurrent_exports;
+    /**
+     * 0 (default): unchanged. 1..19 (larger = 19): gRPC is initialised on a short-lived thread at this nice value,
+     * so the threads gRPC starts then (executor, resolver, timer, event engine) and those they start later run
+     * at it too. Set it to the batch processors' thread_nice. OTELC_EXPORT_THREAD_NICE (otelc's own; 0..19).
+     */
+    uint32_t thread_nice;
 } otel_otlp_options_t;
 
 /** Fills the spec's defaults: endpoint localhost:4317 over TLS, no gzip, 10 s, no headers. */
@@ -51,8 +57,8 @@ OTEL_API void otel_otlp_options_init(otel_otlp_options_t *options);
  * (TRACES, METRICS, LOGS), which win. An endpoint starting with http:// means insecure and
  * https:// secure, unless *_INSECURE says otherwise; a bare "host:port" (e.g. the seed's
  * collector:4317 with OTEL_EXPORTER_OTLP_TRACES_INSECURE=true) uses *_INSECURE (default false).
- * A bad value gives OTEL_ERR_CONFIG and a one-line message naming the variable in `err`;
- * `options` may then be partly updated.
+ * Also otelc's own OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS and OTELC_EXPORT_THREAD_NICE. A bad value gives
+ * OTEL_ERR_CONFIG and a one-line message naming the variable in `err`; `options` may then be partly updated.
  */
 OTEL_API otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp_signal_t signal, char *err,
                                                   size_t err_len);

@@ -18,13 +18,16 @@ typedef struct otel_batch_span_processor_options {
     uint32_t schedule_delay_ms;     /* OTEL_BSP_SCHEDULE_DELAY, 5000 */
     uint32_t export_timeout_ms;     /* OTEL_BSP_EXPORT_TIMEOUT, 30000: bounds flush/shutdown of the exporter */
     uint32_t max_export_batch_size; /* OTEL_BSP_MAX_EXPORT_BATCH_SIZE, 512; clamped to max_queue_size */
+    uint32_t thread_nice;           /* OTELC_EXPORT_THREAD_NICE (otelc's own), 0 = unchanged: the export thread (named
+                                       "otel-spans") raises its own nice value to this (0..19, larger = 19) */
 } otel_batch_span_processor_options_t;
 
 OTEL_API void otel_batch_span_processor_options_init(otel_batch_span_processor_options_t *options);
 
 /**
- * Overlays OTEL_BSP_* from the environment. A value that is not a positive integer gives
- * OTEL_ERR_CONFIG and a one-line message naming the variable; `options` is then unchanged.
+ * Overlays OTEL_BSP_* and OTELC_EXPORT_THREAD_NICE from the environment. A value that is not a positive
+ * integer (for the nice value: not 0..19) gives OTEL_ERR_CONFIG and a one-line message naming the variable;
+ * `options` is then unchanged.
  */
 OTEL_API otel_status_t otel_batch_span_processor_options_from_env(otel_batch_span_processor_options_t *options,
                                                                   char *err, size_t err_len);

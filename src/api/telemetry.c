@@ -197,6 +197,9 @@ static int init_metrics(api_tel_settings_t *s, char *err, size_t errlen)
     }
     if (s->metrics.temporality >= 0)
         exp.temporality_preference = (otel_temporality_preference_t)s->metrics.temporality;
+    /* OTELC_EXPORT_THREAD_NICE was read (and checked) with the OTEL_BSP_* variables; the reader's thread takes it
+     * too, as otel_metrics_env_read would give it. */
+    s->reader.thread_nice = s->bsp.thread_nice;
     if (otel_periodic_reader_create(api_tel.meter_provider, &exp, &s->reader, &api_tel.reader) != OTEL_OK) {
         snprintf(err, errlen, "h2otel: cannot start the metric reader");
         return -1;

@@ -27,7 +27,10 @@ static otel_tracer_provider_t *provider_with_queue(uint32_t queue, uint32_t batc
     otel_tracer_provider_options_t o;
     otel_tracer_provider_options_init(&o);
     o.sampler = otel_sampler_always_on_create();
-    otel_batch_span_processor_options_t bo = {queue, delay_ms, 1000, batch};
+    otel_batch_span_processor_options_t bo = {.max_queue_size = queue,
+                                              .schedule_delay_ms = delay_ms,
+                                              .export_timeout_ms = 1000,
+                                              .max_export_batch_size = batch};
     otel_span_exporter_t e = mem_exporter_init(&mem);
     mem.inspect = touch;
     cr_assert_eq(otel_batch_span_processor_create(&bo, e, &o.processors[0]), OTEL_OK);

@@ -48,7 +48,8 @@ static otel_tracer_provider_t *setup_with(bool batch)
     o.sampler = otel_sampler_always_on_create();
     otel_span_exporter_t e = mem_exporter_init(&mem);
     if (batch) {
-        otel_batch_span_processor_options_t bo = {64, 5, 1000, 8};
+        otel_batch_span_processor_options_t bo = {
+            .max_queue_size = 64, .schedule_delay_ms = 5, .export_timeout_ms = 1000, .max_export_batch_size = 8};
         cr_assert_eq(otel_batch_span_processor_create(&bo, e, &o.processors[0]), OTEL_OK);
     } else {
         cr_assert_eq(otel_simple_span_processor_create(e, &o.processors[0]), OTEL_OK);

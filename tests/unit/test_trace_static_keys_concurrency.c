@@ -59,7 +59,8 @@ Test(trace_static_keys_concurrency, concurrent_static_key_writers_keep_every_key
     otel_tracer_provider_options_init(&o);
     o.limits.attribute_count_limit = 4096;
     o.sampler = otel_sampler_always_on_create();
-    otel_batch_span_processor_options_t bo = {64, 5, 1000, 8};
+    otel_batch_span_processor_options_t bo = {
+        .max_queue_size = 64, .schedule_delay_ms = 5, .export_timeout_ms = 1000, .max_export_batch_size = 8};
     cr_assert_eq(otel_batch_span_processor_create(&bo, mem_exporter_init(&mem), &o.processors[0]), OTEL_OK);
     o.processor_count = 1;
     otel_tracer_provider_t *p;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include "common/text_internal.h"
+#include "common/thread_internal.h"
 #include "config/env_internal.h"
 #include "export/otlp_internal.h"
 
@@ -114,6 +115,8 @@ otel_status_t otel_otlp_options_from_env(otel_otlp_options_t *options, otel_otlp
     if (options->concurrent_exports > 16)
         return otel_env__error(err, err_len, "OTELC_EXPORTER_OTLP_CONCURRENT_EXPORTS: at most 16, got %u",
                                options->concurrent_exports);
+    if ((st = otel_thread__nice_from_env(&options->thread_nice, err, err_len)) != OTEL_OK)
+        return st;
     static const struct {
         const char *suffix;
         size_t offset;

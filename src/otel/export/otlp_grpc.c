@@ -13,6 +13,7 @@
 #include <time.h>
 #include "common/common_internal.h"
 #include "common/deadline_internal.h"
+#include "common/thread_internal.h"
 #include "export/otlp_internal.h"
 #include "h2otel/rpc/status.pb-c.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.pb-c.h"
@@ -190,8 +191,8 @@ out:
     return creds;
 }
 
-otel_status_t otel_otlp__client_create(const otel_otlp_options_t *options, otel_otlp_signal_t signal,
-                                       otel_otlp__client_t **out, char *err, size_t err_len)
+static otel_status_t client_create(const otel_otlp_options_t *options, otel_otlp_signal_t signal,
+                                   otel_otlp__client_t **out, char *err, size_t err_len)
 {
     char scratch[8];
     if (err == NULL || err_len == 0)
@@ -270,6 +271,41 @@ otel_status_t otel_otlp__client_create(const otel_otlp_options_t *options, otel_
 fail:
     otel_otlp__client_destroy(c);
     return st;
+}
+
+/* One otel_otlp__client_create call, run on a thread of its own. */
+typedef struct create_call {
+    const otel_otlp_options_t *options;
+    otel_otlp_signal_t signal;
+    otel_otlp__client_t **out;
+    char *err;
+    size_t err_len;
+    otel_status_t status;
+} create_call_t;
+
+static void *create_thread(void *arg)
+{
+    create_call_t *call = arg;
+    otel_thread__setup("otel-grpc-init", call->options->thread_nice);
+    call->status = client_create(call->options, call->signal, call->out, call->err, call->err_len);
+    return NULL;
+}
+
+/*
+ * With a thread nice value the client is created on a short-lived thread at that value: gRPC starts its own threads
+ * (executor, resolver, timer manager, event engine) in grpc_init and while it sets the channel up, and each inherits
+ * its creator's nice value (Linux keeps it per thread); later ones are started by those or by the niced export
+ * threads. Created on the host's main thread they would compete with its request threads at full priority.
+ */
+otel_status_t otel_otlp__client_create(const otel_otlp_options_t *options, otel_otlp_signal_t signal,
+                                       otel_otlp__client_t **out, char *err, size_t err_len)
+{
+    pthread_t t;
+    create_call_t call = {options, signal, out, err, err_len, OTEL_ERR_IO};
+    if (options == NULL || options->thread_nice == 0 || pthread_create(&t, NULL, create_thread, &call) != 0)
+        return client_create(options, signal, out, err, err_len);
+    pthread_join(t, NULL);
+    return call.status;
 }
 
 void otel_otlp__client_destroy(otel_otlp__client_t *c)

@@ -9,6 +9,7 @@
 #include "common/common_internal.h"
 #include "common/deadline_internal.h"
 #include "common/mpsc_queue_internal.h"
+#include "common/thread_internal.h"
 #include "config/env_internal.h"
 #include "logs/logs_internal.h"
 
@@ -49,6 +50,7 @@ void otel_batch_log_record_processor_options_init(otel_batch_log_record_processo
     o->schedule_delay_ms = 1000;
     o->export_timeout_ms = 30000;
     o->max_export_batch_size = 512;
+    o->thread_nice = 0;
 }
 
 otel_status_t otel_batch_log_record_processor_options_from_env(otel_batch_log_record_processor_options_t *options,
@@ -59,7 +61,8 @@ otel_status_t otel_batch_log_record_processor_options_from_env(otel_batch_log_re
     if ((st = otel_env__get_u32("OTEL_BLRP_MAX_QUEUE_SIZE", 1, &o.max_queue_size, err, err_len)) ||
         (st = otel_env__get_u32("OTEL_BLRP_SCHEDULE_DELAY", 1, &o.schedule_delay_ms, err, err_len)) ||
         (st = otel_env__get_u32("OTEL_BLRP_EXPORT_TIMEOUT", 1, &o.export_timeout_ms, err, err_len)) ||
-        (st = otel_env__get_u32("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", 1, &o.max_export_batch_size, err, err_len)))
+        (st = otel_env__get_u32("OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", 1, &o.max_export_batch_size, err, err_len)) ||
+        (st = otel_thread__nice_from_env(&o.thread_nice, err, err_len)))
         return st;
     *options = o;
     return OTEL_OK;
@@ -156,7 +159,7 @@ static void drain(batch_processor_t *b, bool force)
 static void *export_thread(void *arg)
 {
     batch_processor_t *b = arg;
-    pthread_setname_np(pthread_self(), "otel-logs"); /* as top -H and gdb show it */
+    otel_thread__setup("otel-logs", b->options.thread_nice); /* before the first export starts gRPC's threads */
     uint64_t delay_ns = (uint64_t)b->options.schedule_delay_ms * 1000000u;
     uint64_t deadline = otel_time_monotonic_ns() + delay_ns;
     for (;;) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "common/deadline_internal.h"
+#include "common/thread_internal.h"
 #include "metrics/metrics_internal.h"
 
 struct otel_periodic_reader {
@@ -26,6 +27,7 @@ void otel_periodic_reader_options_init(otel_periodic_reader_options_t *opts)
 {
     opts->interval_ms = 60000;
     opts->timeout_ms = 30000;
+    opts->thread_nice = 0;
 }
 
 static otel_status_t export_sink(const otel_metrics_data_t *data, void *user)
@@ -50,6 +52,7 @@ static otel_status_t collect_and_export(otel_periodic_reader_t *r)
 static void *reader_main(void *arg)
 {
     otel_periodic_reader_t *r = arg;
+    otel_thread__setup("otel-metrics", r->opts.thread_nice); /* before the first export starts gRPC's threads */
     pthread_mutex_lock(&r->lock);
     struct timespec next = otel_deadline__after_ms(r->opts.interval_ms);
     while (!r->shutdown_requested) {

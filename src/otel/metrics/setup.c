@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "common/registry_internal.h"
+#include "common/thread_internal.h"
 #include "config/env_internal.h"
 #include "metrics/metrics_internal.h"
 
@@ -64,7 +65,8 @@ otel_status_t otel_metrics_env_read(otel_metrics_env_t *e, char *err, size_t err
     }
     otel_status_t st;
     if ((st = read_ms("OTEL_METRIC_EXPORT_INTERVAL", &e->reader.interval_ms, err, err_len)) != OTEL_OK ||
-        (st = read_ms("OTEL_METRIC_EXPORT_TIMEOUT", &e->reader.timeout_ms, err, err_len)) != OTEL_OK)
+        (st = read_ms("OTEL_METRIC_EXPORT_TIMEOUT", &e->reader.timeout_ms, err, err_len)) != OTEL_OK ||
+        (st = otel_thread__nice_from_env(&e->reader.thread_nice, err, err_len)) != OTEL_OK)
         return st;
     static const char *const filters[] = {"trace_based", "always_on", "always_off"};
     static const char *const prefs[] = {"cumulative", "delta", "lowmemory"};

@@ -8,6 +8,7 @@
 #include "common/common_internal.h"
 #include "common/deadline_internal.h"
 #include "common/mpsc_queue_internal.h"
+#include "common/thread_internal.h"
 #include "config/env_internal.h"
 #include "trace/trace_internal.h"
 
@@ -47,6 +48,7 @@ void otel_batch_span_processor_options_init(otel_batch_span_processor_options_t 
     options->schedule_delay_ms = 5000;
     options->export_timeout_ms = 30000;
     options->max_export_batch_size = 512;
+    options->thread_nice = 0;
 }
 
 otel_status_t otel_batch_span_processor_options_from_env(otel_batch_span_processor_options_t *options, char *err,
@@ -57,7 +59,9 @@ otel_status_t otel_batch_span_processor_options_from_env(otel_batch_span_process
     if ((s = otel_env__get_u32("OTEL_BSP_MAX_QUEUE_SIZE", 1, &o.max_queue_size, err, err_len)) != OTEL_OK ||
         (s = otel_env__get_u32("OTEL_BSP_SCHEDULE_DELAY", 1, &o.schedule_delay_ms, err, err_len)) != OTEL_OK ||
         (s = otel_env__get_u32("OTEL_BSP_EXPORT_TIMEOUT", 1, &o.export_timeout_ms, err, err_len)) != OTEL_OK ||
-        (s = otel_env__get_u32("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 1, &o.max_export_batch_size, err, err_len)) != OTEL_OK)
+        (s = otel_env__get_u32("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 1, &o.max_export_batch_size, err, err_len)) !=
+            OTEL_OK ||
+        (s = otel_thread__nice_from_env(&o.thread_nice, err, err_len)) != OTEL_OK)
         return s;
     *options = o;
     return OTEL_OK;
@@ -150,6 +154,7 @@ static void drain(batch_processor_t *p)
 static void *export_thread(void *arg)
 {
     batch_processor_t *p = arg;
+    otel_thread__setup("otel-spans", p->options.thread_nice); /* before the first export starts gRPC's threads */
     uint64_t delay_ns = (uint64_t)p->options.schedule_delay_ms * 1000000u;
     uint64_t deadline = otel_time_monotonic_ns() + delay_ns;
     for (;;) {
