@@ -24,7 +24,7 @@ from google.protobuf.json_format import MessageToDict
 from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
-from otlp_check import free_port
+from otlp_check import free_port, json_lines
 
 T0 = 1700000000000000000
 passed = 0
@@ -292,11 +292,9 @@ def read_json_lines(path, want, timeout=10):
     deadline = time.time() + timeout
     docs = []
     while time.time() < deadline:
-        if os.path.exists(path):
-            with open(path) as f:
-                docs = [json.loads(line) for line in f if line.strip()]
-            if want(docs):
-                break
+        docs = json_lines(path)  # the Collector may be mid-line (it writes through a 4 KB buffer)
+        if want(docs):
+            break
         time.sleep(0.1)
     return docs
 
